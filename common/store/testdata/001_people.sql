@@ -1,0 +1,2 @@
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO people(name) VALUES ('张三');

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, testing and running Huiyin needs.
+# Idempotent: packages already present are left alone, and apt is not touched at all
+# when nothing is missing (so repeated runs cost a second).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # RPC and contracts
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  golang-github-gogo-googleapis-dev grpc-proto
+  # libraries
+  libabsl-dev libsqlitecpp-dev libsqlite3-dev sqlite3 prometheus-cpp-dev
+  libgtest-dev libgmock-dev libopencc-dev libopencc-data opencc nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev
+  # the Python client used by tests and the README example
+  python3 python3-grpcio python3-protobuf
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
