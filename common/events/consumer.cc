@@ -5,7 +5,7 @@
 #include "common/events/outbox.h"
 #include "common/identity/caller.h"
 #include "common/status/errors.h"
-#include "spdlog/spdlog.h"
+#include "common/base/log.h"
 
 namespace huiyin {
 
@@ -35,7 +35,7 @@ void EventConsumer::Run() {
     applied_ = ReadCursor(conn, options_.source);
     return absl::OkStatus();
   });
-  if (!s.ok()) spdlog::error(R"({{"msg":"cannot read cursor","source":"{}"}})", options_.source);
+  if (!s.ok()) LogError("cannot read cursor", {{"source", options_.source}, {"error", s.ToString()}});
   auto stub = events::v1::EventFeed::NewStub(options_.channel);
   absl::Duration backoff = absl::Milliseconds(100);
   while (!stop_.HasBeenNotified()) {
@@ -69,8 +69,9 @@ bool EventConsumer::PollOnce(events::v1::EventFeed::Stub& stub) {
   }
   if (!status.ok()) {
     if (!stop_.HasBeenNotified()) {
-      spdlog::warn(R"({{"msg":"event feed unavailable","source":"{}","code":{},"error":"{}"}})",
-                   options_.source, static_cast<int>(status.error_code()), status.error_message());
+      LogWarn("event feed unavailable", {{"source", options_.source},
+                                         {"code", static_cast<int>(status.error_code())},
+                                         {"error", status.error_message()}});
     }
     return false;
   }
@@ -78,8 +79,9 @@ bool EventConsumer::PollOnce(events::v1::EventFeed::Stub& stub) {
   if (page.events().empty()) return true;
   absl::Status applied = ApplyPage(page);
   if (!applied.ok()) {
-    spdlog::error(R"({{"msg":"cannot apply events","source":"{}","after":{},"error":"{}"}})",
-                  options_.source, applied_.load(), applied.ToString());
+    LogError("cannot apply events", {{"source", options_.source},
+                                     {"after", applied_.load()},
+                                     {"error", applied.ToString()}});
     return false;
   }
   return true;

@@ -4,7 +4,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "huiyin/common/v1/errors.pb.h"
-#include "spdlog/spdlog.h"
+#include "common/base/log.h"
 
 namespace huiyin {
 namespace {
@@ -104,7 +104,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   std::string message(status.message());
   absl::Status carried = status;
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
-    spdlog::error(R"({{"msg":"internal error","error":"{}"}})", status.ToString());
+    LogError("internal error", {{"error", status.ToString()}});
     message = "internal error";
     carried = WithInfo(absl::InternalError(message), common::v1::INTERNAL);
   }
