@@ -61,6 +61,10 @@ void ServiceRunner::OnDrain(std::function<void()> callback) {
   drain_callbacks_.push_back(std::move(callback));
 }
 
+void ServiceRunner::OnScrape(std::function<void()> callback) {
+  scrape_callbacks_.push_back(std::move(callback));
+}
+
 absl::Status ServiceRunner::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -90,6 +94,7 @@ absl::Status ServiceRunner::StartAdmin() {
   if (!host_port.ok()) return host_port.status();
   admin_ = std::make_unique<httplib::Server>();
   admin_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    for (auto& callback : scrape_callbacks_) callback();
     res.set_content(prometheus::TextSerializer().Serialize(registry_->Collect()),
                     "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -43,6 +43,8 @@ class ServiceRunner {
   void RegisterService(grpc::Service* service);
   void AddReadinessCheck(std::string name, std::function<absl::Status()> check);
   void OnDrain(std::function<void()> callback);
+  // Runs before every /metrics scrape: update gauges of domain figures here.
+  void OnScrape(std::function<void()> callback);
 
   absl::Status Start();
   int grpc_port() const { return grpc_port_; }
@@ -64,6 +66,7 @@ class ServiceRunner {
   std::vector<grpc::Service*> services_;
   std::vector<std::pair<std::string, std::function<absl::Status()>>> readiness_checks_;
   std::vector<std::function<void()>> drain_callbacks_;
+  std::vector<std::function<void()>> scrape_callbacks_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<httplib::Server> admin_;
   std::thread admin_thread_;
