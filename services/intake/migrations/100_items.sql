@@ -24,6 +24,7 @@ CREATE TABLE item_proposers (
   item_seq INTEGER NOT NULL REFERENCES items(seq),
   PRIMARY KEY (person, item_seq)
 ) WITHOUT ROWID;
+CREATE INDEX item_proposers_by_item ON item_proposers(item_seq);
 
 -- The last unified number given per kind and session; numbers are never reused.
 CREATE TABLE unified_numbers (
