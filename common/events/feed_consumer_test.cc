@@ -21,12 +21,29 @@ namespace {
 
 constexpr char kCredential[] = "test-internal-credential";
 
+std::vector<std::string>& TempPaths() {
+  static std::vector<std::string> paths;
+  return paths;
+}
+
 std::string TempPath(const std::string& name) {
   auto p = std::filesystem::temp_directory_path() /
            ("huiyin-feed-" + std::to_string(::getpid()) + "-" + name + ".db");
   std::filesystem::remove(p);
+  TempPaths().push_back(p.string());
   return p.string();
 }
+
+// Removes the databases the tests made, with their WAL files.
+class RemoveTempDatabases : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    for (const auto& p : TempPaths()) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+    }
+  }
+};
+const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new RemoveTempDatabases);
 
 std::unique_ptr<Database> OpenDb(const std::string& path) {
   DatabaseOptions options;
