@@ -129,6 +129,14 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   intake->set_recurring_years(10);
   intake->set_index_batch(500);
   intake->set_opencc_config("t2s.json");
+  auto* gateway = c.mutable_gateway();
+  gateway->set_http_address("127.0.0.1:8080");
+  gateway->set_intake_address("127.0.0.1:7101");
+  gateway->set_backend_deadline_ms(5000);
+  gateway->set_max_body_bytes(1 << 20);
+  gateway->set_rate_limit_per_second(50);
+  gateway->set_rate_limit_burst(100);
+  gateway->set_http_threads(64);
   return c;
 }
 

@@ -44,6 +44,8 @@ void InstallShutdownSignalHandlers() {
   std::signal(SIGINT, OnShutdownSignal);
 }
 
+bool ShutdownSignalled() { return g_shutdown_signalled; }
+
 ServiceRunner::ServiceRunner(std::string service_name, config::v1::ServerConfig config)
     : service_name_(std::move(service_name)),
       config_(std::move(config)),

@@ -79,5 +79,7 @@ class ServiceRunner {
 
 // Installs SIGTERM/SIGINT handlers that make every ServiceRunner::Run return.
 void InstallShutdownSignalHandlers();
+// Whether SIGTERM or SIGINT arrived (for binaries that serve without a ServiceRunner).
+bool ShutdownSignalled();
 
 }  // namespace huiyin

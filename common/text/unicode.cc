@@ -174,4 +174,14 @@ char32_t FoldWidth(char32_t c) {
   return c;
 }
 
+bool IsValidUtf8(std::string_view text) {
+  for (size_t pos = 0; pos < text.size();) {
+    DecodedChar c = DecodeUtf8(text, pos);
+    // A well-formed U+FFFD is three bytes long; a bad byte decodes to it with length 1.
+    if (c.code_point == kInvalidCodePoint && c.length == 1) return false;
+    pos += c.length;
+  }
+  return true;
+}
+
 }  // namespace huiyin::text

@@ -35,6 +35,10 @@ void AppendUtf8(char32_t code_point, std::string* out);
 // Number of characters; each invalid byte counts as one.
 size_t Utf8Length(std::string_view text);
 
+// Whether every byte belongs to a well-formed UTF-8 character (the check the gateway makes on
+// request bodies and parameters before anything else reads them).
+bool IsValidUtf8(std::string_view text);
+
 enum class CharClass {
   kSeparator,  // punctuation of both widths, symbols, whitespace, controls, emoji, bad bytes
   kWord,       // ASCII letters and digits; Latin, Greek and Cyrillic letters

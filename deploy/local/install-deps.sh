@@ -13,7 +13,7 @@ PACKAGES=(
   # libraries
   libabsl-dev libsqlitecpp-dev libsqlite3-dev sqlite3 prometheus-cpp-dev
   libgtest-dev libgmock-dev libopencc-dev libopencc-data opencc nlohmann-json3-dev
-  libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev
+  libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev libjwt-dev
   # the Python client used by tests and the README example
   python3 python3-grpcio python3-protobuf
 )

@@ -1,0 +1,91 @@
+#include "services/gateway/backends.h"
+
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "huiyin/intake/v1/intake.grpc.pb.h"
+
+namespace huiyin::gateway {
+
+std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
+  auto backends = std::make_unique<Backends>();
+  auto add = [&](std::string name, const google::protobuf::ServiceDescriptor* service,
+                 const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+    backends->backends_.push_back(
+        {std::move(name), service, address,
+         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)});
+  };
+  // One line per service behind the gateway.
+  add("intake", intake::v1::Item::descriptor()->file()->FindServiceByName("IntakeService"),
+      config.gateway().intake_address());
+  return backends;
+}
+
+std::vector<const google::protobuf::ServiceDescriptor*> Backends::services() const {
+  std::vector<const google::protobuf::ServiceDescriptor*> out;
+  for (const auto& b : backends_) out.push_back(b.service);
+  return out;
+}
+
+const Backend* Backends::For(const google::protobuf::ServiceDescriptor* service) const {
+  for (const auto& b : backends_) {
+    if (b.service == service) return &b;
+  }
+  return nullptr;
+}
+
+absl::Status Backends::Call(const google::protobuf::MethodDescriptor& method,
+                            const std::string& grpc_path, const google::protobuf::Message& request,
+                            google::protobuf::Message& response, const CallOptions& options) const {
+  const Backend* backend = For(method.service());
+  if (backend == nullptr)
+    return absl::InternalError("no backend for " + method.service()->full_name());
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options.deadline));
+  if (options.caller != nullptr) {
+    AttachCaller(context, *options.caller, options.internal_credential);
+  }
+  if (!options.request_id.empty()) context.AddMetadata("x-request-id", options.request_id);
+
+  std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::GenericStub stub(backend->channel);
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, grpc_path, grpc::StubOptions(), &request_buffer, &response_buffer,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  grpc::Status status = done.get_future().get();
+  if (!status.ok()) return FromGrpcStatus(status);
+  std::vector<grpc::Slice> slices;
+  if (!response_buffer.Dump(&slices).ok())
+    return absl::InternalError("unreadable backend response");
+  std::string out;
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  if (!response.ParseFromString(out)) return absl::InternalError("unparsable backend response");
+  return absl::OkStatus();
+}
+
+absl::Status Backends::CheckHealth(absl::Duration deadline) const {
+  for (const auto& b : backends_) {
+    auto stub = grpc::health::v1::Health::NewStub(b.channel);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status s = stub->Check(&context, {}, &response);
+    if (!s.ok() || response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+      return absl::UnavailableError(absl::StrCat(b.name, " (", b.address, ") is not serving"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace huiyin::gateway

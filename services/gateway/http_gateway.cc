@@ -1,0 +1,301 @@
+#include "services/gateway/http_gateway.h"
+
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/base/log.h"
+#include "common/status/errors.h"
+#include "google/protobuf/message.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "prometheus/text_serializer.h"
+#include "services/gateway/http_errors.h"
+#include "services/gateway/openapi.h"
+#include "services/gateway/transcoder.h"
+
+namespace huiyin::gateway {
+namespace {
+
+constexpr char kJson[] = "application/json; charset=utf-8";
+
+std::string RequestIdFor(const httplib::Request& req) {
+  std::string given = req.get_header_value("X-Request-Id");
+  bool usable =
+      !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
+        return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
+      });
+  if (usable) return given;
+  static thread_local absl::BitGen bitgen;
+  return absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(bitgen)),
+                      absl::Hex(absl::Uniform<uint64_t>(bitgen), absl::kZeroPad16));
+}
+
+// httplib listens with a backlog of 5 (compiled into Debian's library), which drops
+// connections under load. Linux lets a second listen() on the bound socket raise it.
+void RaiseListenBacklog(int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    int fd = 0;
+    if (!absl::SimpleAtoi(entry->d_name, &fd)) continue;
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    int listening = 0;
+    socklen_t optlen = sizeof listening;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0 || !listening) continue;
+    int bound = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                : addr.ss_family == AF_INET6
+                    ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                    : -1;
+    if (bound == port) listen(fd, 4096);
+  }
+  closedir(dir);
+}
+
+std::multimap<std::string, std::string> QueryOf(const httplib::Request& req) {
+  return {req.params.begin(), req.params.end()};
+}
+
+}  // namespace
+
+HttpGateway::HttpGateway(config::v1::Config config, std::unique_ptr<Backends> backends,
+                         std::unique_ptr<Authenticator> auth, RouteTable routes, const Clock& clock)
+    : config_(std::move(config)),
+      backends_(std::move(backends)),
+      auth_(std::move(auth)),
+      routes_(std::move(routes)),
+      clock_(clock),
+      limiter_(config_.gateway().rate_limit_per_second(), config_.gateway().rate_limit_burst()),
+      registry_(std::make_shared<prometheus::Registry>()) {
+  for (absl::string_view origin : absl::StrSplit(config_.gateway().cors_allowed_origins(), ',')) {
+    origin = absl::StripAsciiWhitespace(origin);
+    if (!origin.empty()) cors_origins_.emplace_back(origin);
+  }
+  openapi_json_ = OpenApiDocument(routes_).dump(2);
+  requests_ = &prometheus::BuildCounter()
+                   .Name("huiyin_http_requests_total")
+                   .Help("HTTP requests served by the gateway, by route template and status.")
+                   .Register(*registry_);
+  latency_ = &prometheus::BuildHistogram()
+                  .Name("huiyin_http_request_seconds")
+                  .Help("Time to answer an HTTP request, by route template.")
+                  .Register(*registry_);
+}
+
+HttpGateway::~HttpGateway() { Stop(); }
+
+void HttpGateway::Observe(const std::string& route, const httplib::Request& req, int status,
+                          absl::Time start) {
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  requests_->Add({{"route", route}, {"method", req.method}, {"code", std::to_string(status)}})
+      .Increment();
+  latency_
+      ->Add({{"route", route}},
+            prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                    0.25, 0.5, 1, 2.5, 5})
+      .Observe(seconds);
+}
+
+void HttpGateway::Fail(httplib::Response& res, const absl::Status& status,
+                       const std::string& request_id, int http_status) {
+  res.status = http_status != 0 ? http_status : HttpStatusFor(status.code());
+  res.set_content(ErrorBody(status, request_id, res.status), kJson);
+}
+
+bool HttpGateway::ApplyCors(const httplib::Request& req, httplib::Response& res) {
+  std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return true;
+  if (std::find(cors_origins_.begin(), cors_origins_.end(), origin) == cors_origins_.end()) {
+    return false;
+  }
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Vary", "Origin");
+  res.set_header("Access-Control-Expose-Headers", "X-Request-Id, ETag, Retry-After");
+  return true;
+}
+
+void HttpGateway::AddBuiltinRoutes() {
+  auto& s = *server_;
+  s.Get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(R"({"status":"ok"})", kJson);
+    Observe("/healthz", req, 200, absl::Now());
+  });
+  s.Get("/readyz", [this](const httplib::Request& req, httplib::Response& res) {
+    absl::Status s = backends_->CheckHealth(absl::Seconds(2));
+    if (s.ok()) {
+      res.set_content(R"({"status":"ready"})", kJson);
+    } else {
+      Fail(res, s, RequestIdFor(req));
+    }
+    Observe("/readyz", req, res.status, absl::Now());
+  });
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(prometheus::TextSerializer().Serialize(registry_->Collect()),
+                    "text/plain; version=0.0.4; charset=utf-8");
+  });
+  s.Get("/openapi.json", [this](const httplib::Request& req, httplib::Response& res) {
+    ApplyCors(req, res);
+    res.set_content(openapi_json_, kJson);
+  });
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+  s.Get(".*", handler);
+  s.Post(".*", handler);
+  s.Put(".*", handler);
+  s.Patch(".*", handler);
+  s.Delete(".*", handler);
+  s.Options(".*", handler);
+  // Errors httplib raises itself (413 body too large, 400 bad request line) get the same shape.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string message =
+        res.status == 413 ? absl::StrCat("request body is larger than ",
+                                         config_.gateway().max_body_bytes(), " bytes")
+                          : absl::StrCat("the request could not be read (HTTP ", res.status, ")");
+    Fail(res, absl::Status(StatusCodeForHttp(res.status), message), RequestIdFor(req), res.status);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
+  absl::Time start = absl::Now();
+  std::string request_id = RequestIdFor(req);
+  res.set_header("X-Request-Id", request_id);
+  bool origin_ok = ApplyCors(req, res);
+  auto match = routes_.Find(
+      req.method == "OPTIONS" ? req.get_header_value("Access-Control-Request-Method") : req.method,
+      req.path);
+  std::string route = match.route != nullptr ? match.route->path.pattern() : "unmatched";
+  if (req.method == "OPTIONS") {
+    if (!origin_ok || match.route == nullptr) {
+      Fail(res, PermissionDenied("origin or method not allowed"), request_id, 403);
+    } else {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", match.route->http_method);
+      res.set_header("Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, X-Api-Key, X-Request-Id, If-Match");
+      res.set_header("Access-Control-Max-Age", "600");
+    }
+  } else if (match.route == nullptr) {
+    if (match.method_not_allowed) {
+      res.set_header("Allow", absl::StrJoin(match.allowed_methods, ", "));
+      Fail(res, absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on ", req.path)),
+           request_id, 405);
+    } else {
+      Fail(res, NotFound(req.path), request_id, 404);
+    }
+  } else {
+    Transcode(match, req, res, request_id);
+  }
+  Observe(route, req, res.status, start);
+  LogInfo("http", {{"request_id", request_id},
+                   {"method", req.method},
+                   {"route", route},
+                   {"status", res.status},
+                   {"remote", req.remote_addr},
+                   {"ms", absl::ToDoubleMilliseconds(absl::Now() - start)}});
+}
+
+void HttpGateway::Transcode(const RouteTable::Match& match, const httplib::Request& req,
+                            httplib::Response& res, const std::string& request_id) {
+  const Route& route = *match.route;
+  auto caller = auth_->Authenticate(req.get_header_value("Authorization"),
+                                    req.get_header_value("X-Api-Key"), clock_.Now());
+  if (!caller.ok()) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    return Fail(res, caller.status(), request_id);
+  }
+  if (!caller->has_value() && !route.allow_anonymous) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    return Fail(res, Unauthenticated("a bearer token or an API key is required"), request_id);
+  }
+  std::string client = caller->has_value() ? (*caller)->principal() : "ip:" + req.remote_addr;
+  absl::Duration wait = limiter_.Acquire(client, clock_.Now());
+  if (wait > absl::ZeroDuration()) {
+    res.set_header("Retry-After",
+                   std::to_string(std::max<int64_t>(
+                       1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
+    return Fail(res,
+                absl::ResourceExhaustedError("too many requests from this client; retry later"),
+                request_id);
+  }
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> request(
+      factory->GetPrototype(route.method->input_type())->New());
+  std::unique_ptr<google::protobuf::Message> response(
+      factory->GetPrototype(route.method->output_type())->New());
+  if (auto s = BuildRequest(route, match.bindings, QueryOf(req), req.body, *request); !s.ok()) {
+    return Fail(res, s, request_id);
+  }
+  const auto* etag_field = request->GetDescriptor()->FindFieldByName("etag");
+  std::string if_match = req.get_header_value("If-Match");
+  if (etag_field != nullptr && !if_match.empty()) {
+    if (if_match.size() >= 2 && if_match.front() == '"' && if_match.back() == '"') {
+      if_match = if_match.substr(1, if_match.size() - 2);
+    }
+    request->GetReflection()->SetString(request.get(), etag_field, if_match);
+  }
+  CallOptions options;
+  options.caller = caller->has_value() ? &**caller : nullptr;
+  options.internal_credential = config_.server().internal_credential();
+  options.request_id = request_id;
+  options.deadline = absl::Milliseconds(config_.gateway().backend_deadline_ms());
+  if (auto s = backends_->Call(*route.method, route.grpc_path, *request, *response, options);
+      !s.ok()) {
+    return Fail(res, s, request_id);
+  }
+  const auto* response_etag = response->GetDescriptor()->FindFieldByName("etag");
+  if (response_etag != nullptr &&
+      response_etag->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+    std::string etag = response->GetReflection()->GetString(*response, response_etag);
+    if (!etag.empty()) res.set_header("ETag", absl::StrCat("\"", etag, "\""));
+  }
+  res.status = 200;
+  res.set_content(ToJson(*response), kJson);
+}
+
+absl::Status HttpGateway::Start() {
+  const auto& g = config_.gateway();
+  server_ = std::make_unique<httplib::Server>();
+  int threads = std::max(4, g.http_threads());
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(100000);
+  server_->set_keep_alive_timeout(60);
+  server_->set_read_timeout(30, 0);
+  server_->set_write_timeout(30, 0);
+  server_->set_payload_max_length(static_cast<size_t>(g.max_body_bytes()));
+  AddBuiltinRoutes();
+  auto colon = g.http_address().rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(g.http_address().substr(colon + 1), &port)) {
+    return absl::InvalidArgumentError("gateway.http_address must be HOST:PORT");
+  }
+  std::string host = g.http_address().substr(0, colon);
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (port_ <= 0) return absl::UnavailableError("cannot listen on " + g.http_address());
+  RaiseListenBacklog(port_);
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  LogInfo(
+      "listening",
+      {{"http_address", g.http_address()}, {"port", port_}, {"routes", routes_.routes().size()}});
+  return absl::OkStatus();
+}
+
+void HttpGateway::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace huiyin::gateway

@@ -1,0 +1,54 @@
+#include "services/gateway/http_rule.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace huiyin::gateway {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+TEST(PathTemplate, BindsAResourceNameAndAVerb) {
+  auto t = PathTemplate::Parse("/v1/{name=items/*}:accept");
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto b = t->Match("/v1/items/k3v9:accept");
+  ASSERT_TRUE(b);
+  EXPECT_THAT(*b, ElementsAre(Pair("name", "items/k3v9")));
+  EXPECT_FALSE(t->Match("/v1/items/k3v9"));
+  EXPECT_FALSE(t->Match("/v1/items/k3v9:reject"));
+  EXPECT_FALSE(t->Match("/v1/units/k3v9:accept"));
+}
+
+TEST(PathTemplate, LiteralWithVerbIsNotAnItem) {
+  auto search = PathTemplate::Parse("/v1/items:search");
+  auto get = PathTemplate::Parse("/v1/{name=items/*}");
+  EXPECT_TRUE(search->Match("/v1/items:search"));
+  EXPECT_FALSE(get->Match("/v1/items:search"));
+  EXPECT_TRUE(get->Match("/v1/items/abc"));
+  EXPECT_FALSE(get->Match("/v1/items/abc/similar"));
+}
+
+TEST(PathTemplate, DoubleStarTakesTheRest) {
+  auto t = PathTemplate::Parse("/v1/{path=files/**}");
+  auto b = t->Match("/v1/files/a/b/c");
+  ASSERT_TRUE(b);
+  EXPECT_THAT(*b, ElementsAre(Pair("path", "files/a/b/c")));
+}
+
+TEST(PathTemplate, RefusesBadTemplates) {
+  EXPECT_FALSE(PathTemplate::Parse("v1/items").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1/{name=items/*").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1/**/x").ok());
+}
+
+TEST(PathTemplate, OpenApiPathNamesTheParameterAfterTheCollection) {
+  EXPECT_EQ(PathTemplate::Parse("/v1/{name=items/*}:accept")->OpenApiPath(),
+            "/v1/items/{item}:accept");
+  EXPECT_EQ(PathTemplate::Parse("/v1/{name=items/*}/similar")->OpenApiPath(),
+            "/v1/items/{item}/similar");
+  EXPECT_EQ(PathTemplate::Parse("/v1/items")->OpenApiPath(), "/v1/items");
+}
+
+}  // namespace
+}  // namespace huiyin::gateway
