@@ -18,6 +18,12 @@ PACKAGES=(
   python3 python3-grpcio python3-protobuf
 )
 
+# Node.js and npm fetch the OpenAPI validator for the gateway's tests; a machine may already
+# have them from elsewhere (then Debian's are not needed).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

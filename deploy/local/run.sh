@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # Builds Huiyin and runs it on this machine: each service on its own embedded SQLite store under
-# var/, loaded with demo data. Stop with Ctrl-C (the services drain and exit cleanly).
+# var/, loaded with demo data, behind the HTTP gateway. Stop with Ctrl-C (the services drain and
+# exit cleanly).
 #
 #   bash deploy/local/run.sh
 #
-# Addresses can be changed with HUIYIN_INTAKE_ADDRESS / HUIYIN_INTAKE_ADMIN_ADDRESS.
+# Addresses can be changed with HUIYIN_INTAKE_ADDRESS, HUIYIN_INTAKE_ADMIN_ADDRESS and
+# HUIYIN_GATEWAY_ADDRESS.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${HUIYIN_BUILD_DIR:-$ROOT/build}
 VAR=${HUIYIN_VAR_DIR:-$ROOT/var}
 INTAKE_ADDRESS=${HUIYIN_INTAKE_ADDRESS:-127.0.0.1:7101}
 INTAKE_ADMIN=${HUIYIN_INTAKE_ADMIN_ADDRESS:-127.0.0.1:7191}
+GATEWAY_ADDRESS=${HUIYIN_GATEWAY_ADDRESS:-127.0.0.1:8080}
 
 bash "$ROOT/deploy/local/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j2 --target huiyin-intake
+cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-gateway huiyin-token
 
 mkdir -p "$VAR"
-# The shared secret between trusted callers and the services; made once, kept private.
-if [[ ! -s "$VAR/internal_credential" ]]; then
-  (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$VAR/internal_credential")
-fi
+# Secrets made once and kept private: the credential between the gateway and the services, the
+# key that signs people's tokens, and the API key of the CPPCC online proposal system.
+make_secret() { [[ -s "$1" ]] || (umask 077 && head -c 36 /dev/urandom | base64 | tr -d '/+=\n' >"$1"); }
+make_secret "$VAR/internal_credential"
+make_secret "$VAR/jwt_secret"
+make_secret "$VAR/cppcc_api_key"
 CREDENTIAL=$(cat "$VAR/internal_credential")
+printf '{"sha256": "%s", "principal": "systems/cppcc-online", "role": "ROLE_SYSTEM", "name": "委员在线提案管理系统"}\n' \
+  "$(sha256sum <"$VAR/cppcc_api_key" | cut -d' ' -f1)" >"$VAR/api_keys.jsonl"
 
 PIDS=()
 stop_all() {
@@ -30,13 +37,12 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
-start_service() {  # name binary grpc_address admin_address
+start() {  # name binary args...
   local name=$1 binary=$2
+  shift 2
   rm -f "$VAR/$name.ports"
-  HUIYIN_SERVER_INTERNAL_CREDENTIAL=$CREDENTIAL "$binary" \
-    --server.grpc_address="$3" --server.admin_address="$4" \
-    --server.database_path="$VAR/$name.db" --server.port_file="$VAR/$name.ports" \
-    2>>"$VAR/$name.log" &
+  HUIYIN_SERVER_INTERNAL_CREDENTIAL=$CREDENTIAL "$binary" --server.port_file="$VAR/$name.ports" \
+    "$@" 2>>"$VAR/$name.log" &
   PIDS+=($!)
   for _ in $(seq 1 100); do
     [[ -s "$VAR/$name.ports" ]] && return 0
@@ -47,15 +53,27 @@ start_service() {  # name binary grpc_address admin_address
   exit 1
 }
 
-start_service intake "$BUILD/services/intake/huiyin-intake" "$INTAKE_ADDRESS" "$INTAKE_ADMIN"
+start intake "$BUILD/services/intake/huiyin-intake" --server.grpc_address="$INTAKE_ADDRESS" \
+  --server.admin_address="$INTAKE_ADMIN" --server.database_path="$VAR/intake.db"
+start gateway "$BUILD/services/gateway/huiyin-gateway" --gateway.http_address="$GATEWAY_ADDRESS" \
+  --gateway.intake_address="$INTAKE_ADDRESS" --gateway.jwt_hs256_secret_file="$VAR/jwt_secret" \
+  --gateway.api_keys_file="$VAR/api_keys.jsonl"
 /usr/bin/python3 "$ROOT/deploy/local/demo_data.py" --address "$INTAKE_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 
+TOKEN=$("$BUILD/services/gateway/huiyin-token" --secret-file="$VAR/jwt_secret" \
+  --sub=persons/office-1 --role=ROLE_CONGRESS_OFFICE --name=人大选联工委 --ttl-hours=12)
+echo "$TOKEN" >"$VAR/demo_token"
 cat <<INFO
 
 Huiyin is running (Ctrl-C stops it):
-  intake   gRPC $INTAKE_ADDRESS   admin http://$INTAKE_ADMIN/metrics  /healthz  /readyz
+  gateway  http://$GATEWAY_ADDRESS      /openapi.json  /healthz  /readyz  /metrics
+  intake   gRPC $INTAKE_ADDRESS   admin http://$INTAKE_ADMIN/metrics
   stores   $VAR/*.db      logs $VAR/*.log
-  internal credential (metadata x-huiyin-internal-credential): $VAR/internal_credential
+
+Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
+  curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items:search?q=%E7%89%A9%E4%B8%9A'
+  curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items?pageSize=5'
+More tokens: $BUILD/services/gateway/huiyin-token --secret-file=$VAR/jwt_secret --sub=persons/p-1 --role=ROLE_PROPOSER
 INFO
 wait

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/log.h"
 #include "common/status/errors.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -64,7 +65,21 @@ absl::Status Backends::Call(const google::protobuf::MethodDescriptor& method,
   stub.UnaryCall(&context, grpc_path, grpc::StubOptions(), &request_buffer, &response_buffer,
                  [&done](grpc::Status s) { done.set_value(std::move(s)); });
   grpc::Status status = done.get_future().get();
-  if (!status.ok()) return FromGrpcStatus(status);
+  if (!status.ok()) {
+    // Our services always attach details; a bare UNAVAILABLE or DEADLINE_EXCEEDED comes from
+    // the transport, and its text (addresses, socket errors) is for the log, not the client.
+    bool transport = status.error_details().empty() &&
+                     (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+    if (!transport) return FromGrpcStatus(status);
+    LogWarn("backend call failed", {{"backend", backend->name},
+                                    {"method", grpc_path},
+                                    {"code", static_cast<int>(status.error_code())},
+                                    {"error", status.error_message()}});
+    return status.error_code() == grpc::StatusCode::UNAVAILABLE
+               ? absl::UnavailableError(absl::StrCat(backend->name, " is unavailable; retry later"))
+               : absl::DeadlineExceededError(absl::StrCat(backend->name, " did not answer in time"));
+  }
   std::vector<grpc::Slice> slices;
   if (!response_buffer.Dump(&slices).ok())
     return absl::InternalError("unreadable backend response");
@@ -82,7 +97,9 @@ absl::Status Backends::CheckHealth(absl::Duration deadline) const {
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status s = stub->Check(&context, {}, &response);
     if (!s.ok() || response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-      return absl::UnavailableError(absl::StrCat(b.name, " (", b.address, ") is not serving"));
+      LogWarn("backend not ready", {{"backend", b.name}, {"address", b.address},
+                                    {"error", s.error_message()}});
+      return absl::UnavailableError(absl::StrCat(b.name, " is not serving"));
     }
   }
   return absl::OkStatus();

@@ -35,7 +35,7 @@ std::string RequestIdFor(const httplib::Request& req) {
       });
   if (usable) return given;
   static thread_local absl::BitGen bitgen;
-  return absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(bitgen)),
+  return absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(bitgen), absl::kZeroPad16),
                       absl::Hex(absl::Uniform<uint64_t>(bitgen), absl::kZeroPad16));
 }
 
@@ -60,6 +60,23 @@ void RaiseListenBacklog(int port) {
     if (bound == port) listen(fd, 4096);
   }
   closedir(dir);
+}
+
+// The id given to the request by the pre-routing handler (every response carries it).
+std::string RequestIdOf(const httplib::Request& req, const httplib::Response& res) {
+  std::string id = res.get_header_value("X-Request-Id");
+  return id.empty() ? RequestIdFor(req) : id;
+}
+
+// If-Match → the etag a request carries: "*" matches any version (no etag), W/ and quotes go.
+std::string EtagFromIfMatch(std::string value) {
+  value = std::string(absl::StripAsciiWhitespace(value));
+  if (value == "*") return "";
+  if (value.rfind("W/", 0) == 0) value = value.substr(2);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value;
 }
 
 std::multimap<std::string, std::string> QueryOf(const httplib::Request& req) {
@@ -112,20 +129,38 @@ void HttpGateway::Fail(httplib::Response& res, const absl::Status& status,
   res.set_content(ErrorBody(status, request_id, res.status), kJson);
 }
 
-bool HttpGateway::ApplyCors(const httplib::Request& req, httplib::Response& res) {
+bool HttpGateway::OriginAllowed(const httplib::Request& req) const {
   std::string origin = req.get_header_value("Origin");
-  if (origin.empty()) return true;
-  if (std::find(cors_origins_.begin(), cors_origins_.end(), origin) == cors_origins_.end()) {
-    return false;
-  }
+  return origin.empty() ||
+         std::find(cors_origins_.begin(), cors_origins_.end(), origin) != cors_origins_.end();
+}
+
+void HttpGateway::ApplyCors(const httplib::Request& req, httplib::Response& res) {
+  std::string origin = req.get_header_value("Origin");
+  if (origin.empty() || !OriginAllowed(req)) return;
   res.set_header("Access-Control-Allow-Origin", origin);
   res.set_header("Vary", "Origin");
   res.set_header("Access-Control-Expose-Headers", "X-Request-Id, ETag, Retry-After");
+}
+
+bool HttpGateway::Throttled(const std::string& client, httplib::Response& res,
+                            const std::string& request_id) {
+  absl::Duration wait = limiter_.Acquire(client, clock_.Now());
+  if (wait <= absl::ZeroDuration()) return false;
+  int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))));
+  res.set_header("Retry-After", std::to_string(seconds));
+  Fail(res, absl::ResourceExhaustedError("too many requests from this client; retry later"),
+       request_id);
   return true;
 }
 
 void HttpGateway::AddBuiltinRoutes() {
   auto& s = *server_;
+  // Every response, whatever answers it, carries the request id.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Request-Id", RequestIdFor(req));
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   s.Get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", kJson);
     Observe("/healthz", req, 200, absl::Now());
@@ -135,7 +170,7 @@ void HttpGateway::AddBuiltinRoutes() {
     if (s.ok()) {
       res.set_content(R"({"status":"ready"})", kJson);
     } else {
-      Fail(res, s, RequestIdFor(req));
+      Fail(res, s, RequestIdOf(req, res));
     }
     Observe("/readyz", req, res.status, absl::Now());
   });
@@ -145,6 +180,7 @@ void HttpGateway::AddBuiltinRoutes() {
   });
   s.Get("/openapi.json", [this](const httplib::Request& req, httplib::Response& res) {
     ApplyCors(req, res);
+    Observe("/openapi.json", req, 200, absl::Now());
     res.set_content(openapi_json_, kJson);
   });
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
@@ -162,24 +198,26 @@ void HttpGateway::AddBuiltinRoutes() {
         res.status == 413 ? absl::StrCat("request body is larger than ",
                                          config_.gateway().max_body_bytes(), " bytes")
                           : absl::StrCat("the request could not be read (HTTP ", res.status, ")");
-    Fail(res, absl::Status(StatusCodeForHttp(res.status), message), RequestIdFor(req), res.status);
+    Fail(res, absl::Status(StatusCodeForHttp(res.status), message), RequestIdOf(req, res),
+         res.status);
+    Observe("unmatched", req, res.status, absl::Now());
     return httplib::Server::HandlerResponse::Handled;
   }));
 }
 
 void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
   absl::Time start = absl::Now();
-  std::string request_id = RequestIdFor(req);
-  res.set_header("X-Request-Id", request_id);
-  bool origin_ok = ApplyCors(req, res);
-  auto match = routes_.Find(
-      req.method == "OPTIONS" ? req.get_header_value("Access-Control-Request-Method") : req.method,
-      req.path);
+  std::string request_id = RequestIdOf(req, res);
+  bool preflight = req.method == "OPTIONS";
+  auto match = routes_.Find(preflight ? req.get_header_value("Access-Control-Request-Method")
+                                      : req.method,
+                            req.path);
   std::string route = match.route != nullptr ? match.route->path.pattern() : "unmatched";
-  if (req.method == "OPTIONS") {
-    if (!origin_ok || match.route == nullptr) {
+  if (preflight) {
+    if (!OriginAllowed(req) || req.get_header_value("Origin").empty() || match.route == nullptr) {
       Fail(res, PermissionDenied("origin or method not allowed"), request_id, 403);
     } else {
+      ApplyCors(req, res);
       res.status = 204;
       res.set_header("Access-Control-Allow-Methods", match.route->http_method);
       res.set_header("Access-Control-Allow-Headers",
@@ -187,14 +225,18 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
       res.set_header("Access-Control-Max-Age", "600");
     }
   } else if (match.route == nullptr) {
-    if (match.method_not_allowed) {
-      res.set_header("Allow", absl::StrJoin(match.allowed_methods, ", "));
-      Fail(res, absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on ", req.path)),
-           request_id, 405);
-    } else {
-      Fail(res, NotFound(req.path), request_id, 404);
+    ApplyCors(req, res);
+    if (!Throttled("ip:" + req.remote_addr, res, request_id)) {
+      if (match.method_not_allowed) {
+        res.set_header("Allow", absl::StrJoin(match.allowed_methods, ", "));
+        Fail(res, absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on ", req.path)),
+             request_id, 405);
+      } else {
+        Fail(res, NotFound(req.path), request_id, 404);
+      }
     }
   } else {
+    ApplyCors(req, res);
     Transcode(match, req, res, request_id);
   }
   Observe(route, req, res.status, start);
@@ -211,23 +253,16 @@ void HttpGateway::Transcode(const RouteTable::Match& match, const httplib::Reque
   const Route& route = *match.route;
   auto caller = auth_->Authenticate(req.get_header_value("Authorization"),
                                     req.get_header_value("X-Api-Key"), clock_.Now());
+  // Anonymous and failed attempts count against the address, so guessing keys is throttled too.
+  bool known = caller.ok() && caller->has_value();
+  if (Throttled(known ? (*caller)->principal() : "ip:" + req.remote_addr, res, request_id)) return;
   if (!caller.ok()) {
     res.set_header("WWW-Authenticate", "Bearer");
     return Fail(res, caller.status(), request_id);
   }
-  if (!caller->has_value() && !route.allow_anonymous) {
+  if (!known && !route.allow_anonymous) {
     res.set_header("WWW-Authenticate", "Bearer");
     return Fail(res, Unauthenticated("a bearer token or an API key is required"), request_id);
-  }
-  std::string client = caller->has_value() ? (*caller)->principal() : "ip:" + req.remote_addr;
-  absl::Duration wait = limiter_.Acquire(client, clock_.Now());
-  if (wait > absl::ZeroDuration()) {
-    res.set_header("Retry-After",
-                   std::to_string(std::max<int64_t>(
-                       1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
-    return Fail(res,
-                absl::ResourceExhaustedError("too many requests from this client; retry later"),
-                request_id);
   }
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> request(
@@ -238,20 +273,18 @@ void HttpGateway::Transcode(const RouteTable::Match& match, const httplib::Reque
     return Fail(res, s, request_id);
   }
   const auto* etag_field = request->GetDescriptor()->FindFieldByName("etag");
-  std::string if_match = req.get_header_value("If-Match");
+  std::string if_match = EtagFromIfMatch(req.get_header_value("If-Match"));
   if (etag_field != nullptr && !if_match.empty()) {
-    if (if_match.size() >= 2 && if_match.front() == '"' && if_match.back() == '"') {
-      if_match = if_match.substr(1, if_match.size() - 2);
-    }
     request->GetReflection()->SetString(request.get(), etag_field, if_match);
   }
   CallOptions options;
-  options.caller = caller->has_value() ? &**caller : nullptr;
+  options.caller = known ? &**caller : nullptr;
   options.internal_credential = config_.server().internal_credential();
   options.request_id = request_id;
   options.deadline = absl::Milliseconds(config_.gateway().backend_deadline_ms());
   if (auto s = backends_->Call(*route.method, route.grpc_path, *request, *response, options);
       !s.ok()) {
+    if (s.code() == absl::StatusCode::kUnavailable) res.set_header("Retry-After", "1");
     return Fail(res, s, request_id);
   }
   const auto* response_etag = response->GetDescriptor()->FindFieldByName("etag");

@@ -46,8 +46,11 @@ class HttpGateway {
                  httplib::Response& res, const std::string& request_id);
   void Fail(httplib::Response& res, const absl::Status& status, const std::string& request_id,
             int http_status = 0);
-  // Adds CORS headers for an allowed Origin; false when the origin is present but not allowed.
-  bool ApplyCors(const httplib::Request& req, httplib::Response& res);
+  bool OriginAllowed(const httplib::Request& req) const;
+  // Adds CORS headers when the request comes from an allowed Origin.
+  void ApplyCors(const httplib::Request& req, httplib::Response& res);
+  // Answers 429 with Retry-After when `client` is over its rate.
+  bool Throttled(const std::string& client, httplib::Response& res, const std::string& request_id);
   void Observe(const std::string& route, const httplib::Request& req, int status, absl::Time start);
   void AddBuiltinRoutes();
 

@@ -130,8 +130,15 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
     options.ignore_unknown_fields = false;
     auto status = google::protobuf::util::JsonStringToMessage(json, target, options);
     if (!status.ok()) {
-      return InvalidField("body", absl::StrCat("is not a valid ", target->GetDescriptor()->name(),
-                                               " in JSON: ", std::string(status.message())));
+      // The parser names the offending field as "(item.year): …"; point at it when it does.
+      std::string message(status.message());
+      std::string field = "body";
+      if (message.size() > 2 && message[0] == '(' && message.find(')') != std::string::npos) {
+        field = message.substr(1, message.find(')') - 1);
+        if (route.body != "*") field = absl::StrCat(route.body, ".", field);
+      }
+      return InvalidField(field, absl::StrCat("is not valid ", target->GetDescriptor()->name(),
+                                              " JSON: ", message));
     }
   }
   for (const auto& [name, value] : query) {

@@ -67,11 +67,12 @@ TEST_F(TranscoderTest, QueryParametersByJsonOrFieldName) {
 TEST_F(TranscoderTest, EachKindOfBadInputNamesWhatIsWrong) {
   intake::v1::SubmitItemRequest submit;
   EXPECT_EQ(FirstField(Build("POST", "/v1/items", {}, "{not json", submit)), "body");
+  // The parser's own field path is passed on: the caller learns which field is wrong.
   EXPECT_EQ(FirstField(Build("POST", "/v1/items", {}, R"({"item":{"year":"twenty"}})", submit)),
-            "body");
+            "item.year");
   EXPECT_EQ(
       FirstField(Build("POST", "/v1/items", {}, R"({"item":{"kind":"ITEM_KIND_MOTION"}})", submit)),
-      "body");
+      "item.kind");
   EXPECT_EQ(FirstField(Build("POST", "/v1/items", {}, R"({"unknownField":1})", submit)), "body");
   EXPECT_EQ(FirstField(Build("POST", "/v1/items", {}, "{\"requestId\":\"\xff\xfe\"}", submit)),
             "body");
