@@ -4,6 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
 #include "gtest/gtest.h"
 
 namespace huiyin::gateway {
@@ -97,6 +101,46 @@ TEST(Authenticator, ApiKeysAreStoredHashed) {
   EXPECT_EQ((*caller)->principal(), "systems/cppcc-online");
   EXPECT_EQ((*caller)->role(), common::v1::ROLE_SYSTEM);
   EXPECT_EQ(auth->Authenticate("", "guessed-key", kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  std::filesystem::remove(path);
+}
+
+// A fresh RSA key pair as PEM texts (private, public).
+std::pair<std::string, std::string> RsaKeyPair() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  auto pem = [&](bool is_private) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (is_private) {
+      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    } else {
+      PEM_write_bio_PUBKEY(bio, key);
+    }
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    std::string out(data, static_cast<size_t>(n));
+    BIO_free(bio);
+    return out;
+  };
+  auto pair = std::make_pair(pem(true), pem(false));
+  EVP_PKEY_free(key);
+  return pair;
+}
+
+TEST(Authenticator, AcceptsRs256TokensAndRefusesAlgorithmConfusion) {
+  auto [private_pem, public_pem] = RsaKeyPair();
+  auto path = std::filesystem::temp_directory_path() / ("huiyin-rsa-" + std::to_string(getpid()));
+  std::ofstream(path) << public_pem;
+  config::v1::GatewayConfig c = WithSecret();
+  c.set_jwt_rs256_public_key_file(path.string());
+  auto auth = Make(c);
+  auto token = IssueRs256Token(Office(), private_pem, kNow, absl::Hours(1));
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto caller = auth->Authenticate("Bearer " + *token, "", kNow);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ((*caller)->principal(), "persons/office-1");
+  // The public key is public: an HS256 token "signed" with it must not pass.
+  auto forged = *IssueHs256Token(Office(), public_pem, kNow, absl::Hours(1));
+  EXPECT_EQ(auth->Authenticate("Bearer " + forged, "", kNow).status().code(),
             absl::StatusCode::kUnauthenticated);
   std::filesystem::remove(path);
 }
