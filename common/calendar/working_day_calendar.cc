@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -28,24 +30,6 @@ bool AllDigits(absl::string_view s) {
     }
   }
   return !s.empty();
-}
-
-// Strict YYYY-MM-DD: absl::CivilDay would silently normalise 2019-02-30 to 2019-03-02.
-std::optional<absl::CivilDay> ParseDate(absl::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') {
-    return std::nullopt;
-  }
-  absl::string_view y = s.substr(0, 4), m = s.substr(5, 2), d = s.substr(8, 2);
-  int year, month, day;
-  if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d) || !absl::SimpleAtoi(y, &year) ||
-      !absl::SimpleAtoi(m, &month) || !absl::SimpleAtoi(d, &day)) {
-    return std::nullopt;
-  }
-  absl::CivilDay date(year, month, day);
-  if (date.month() != month || date.day() != day) {
-    return std::nullopt;
-  }
-  return date;
 }
 
 bool IsWeekend(absl::CivilDay day) {
@@ -169,8 +153,8 @@ absl::Status WorkingDayCalendar::ParseEntry(const std::vector<absl::string_view>
     return absl::InvalidArgumentError(
         absl::StrCat("expected '", fields[0], " YYYY-MM-DD YYYY-MM-DD NAME'"));
   }
-  std::optional<absl::CivilDay> first = ParseDate(fields[1]);
-  std::optional<absl::CivilDay> last = ParseDate(fields[2]);
+  std::optional<absl::CivilDay> first = ParseCivilDay(fields[1]);
+  std::optional<absl::CivilDay> last = ParseCivilDay(fields[2]);
   if (!first || !last) {
     return absl::InvalidArgumentError("dates must be valid YYYY-MM-DD");
   }
@@ -242,6 +226,28 @@ absl::StatusOr<bool> WorkingDayCalendar::IsWorkingDay(absl::CivilDay day) const 
   return c->kind == DayKind::kWorkday || c->kind == DayKind::kMakeupWorkday;
 }
 
+absl::StatusOr<bool> WorkingDayCalendar::Tally(absl::CivilDay day, Deadline* deadline) const {
+  absl::StatusOr<Classified> c = Classify(day);
+  if (!c.ok()) {
+    return c.status();
+  }
+  switch (c->kind) {
+    case DayKind::kMakeupWorkday:
+      deadline->makeup_days_counted.push_back(day);
+      return true;
+    case DayKind::kWorkday:
+      return true;
+    case DayKind::kHoliday:
+      deadline->skipped.push_back(
+          {day, std::string(c->holiday_name.data(), c->holiday_name.size())});
+      return false;
+    case DayKind::kWeekend:
+      ++deadline->weekend_days_skipped;
+      return false;
+  }
+  return false;
+}
+
 absl::StatusOr<Deadline> WorkingDayCalendar::AddWorkingDays(absl::CivilDay start, int n) const {
   if (n <= 0) {
     return absl::InvalidArgumentError(
@@ -250,25 +256,11 @@ absl::StatusOr<Deadline> WorkingDayCalendar::AddWorkingDays(absl::CivilDay start
   Deadline deadline{start, start, n, {}, 0, {}};
   for (int counted = 0; counted < n;) {
     ++deadline.date;
-    absl::StatusOr<Classified> c = Classify(deadline.date);
-    if (!c.ok()) {
-      return c.status();
+    absl::StatusOr<bool> working = Tally(deadline.date, &deadline);
+    if (!working.ok()) {
+      return working.status();
     }
-    switch (c->kind) {
-      case DayKind::kMakeupWorkday:
-        deadline.makeup_days_counted.push_back(deadline.date);
-        [[fallthrough]];
-      case DayKind::kWorkday:
-        ++counted;
-        break;
-      case DayKind::kHoliday:
-        deadline.skipped.push_back(
-            {deadline.date, std::string(c->holiday_name.data(), c->holiday_name.size())});
-        break;
-      case DayKind::kWeekend:
-        ++deadline.weekend_days_skipped;
-        break;
-    }
+    counted += *working;
   }
   return deadline;
 }
@@ -288,6 +280,21 @@ absl::StatusOr<int> WorkingDayCalendar::CountWorkingDays(absl::CivilDay from,
   return count;
 }
 
+absl::StatusOr<Deadline> WorkingDayCalendar::Between(absl::CivilDay from, absl::CivilDay to) const {
+  if (to < from) {
+    return absl::InvalidArgumentError(absl::StrCat(FormatDay(to), " is before ", FormatDay(from)));
+  }
+  Deadline span{from, to, 0, {}, 0, {}};
+  for (absl::CivilDay day = from + 1; day <= to; ++day) {
+    absl::StatusOr<bool> working = Tally(day, &span);
+    if (!working.ok()) {
+      return working.status();
+    }
+    span.working_days += *working;
+  }
+  return span;
+}
+
 absl::StatusOr<absl::CivilDay> WorkingDayCalendar::NextWorkingDayOnOrAfter(
     absl::CivilDay day) const {
   // Terminates: at worst the search reaches a year the calendar does not know.
@@ -304,6 +311,48 @@ absl::StatusOr<absl::CivilDay> WorkingDayCalendar::NextWorkingDayOnOrAfter(
 
 std::vector<int> WorkingDayCalendar::KnownYears() const {
   return std::vector<int>(years_.begin(), years_.end());
+}
+
+std::optional<absl::CivilDay> ParseCivilDay(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') {
+    return std::nullopt;
+  }
+  absl::string_view y = s.substr(0, 4), m = s.substr(5, 2), d = s.substr(8, 2);
+  int year, month, day;
+  if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d) || !absl::SimpleAtoi(y, &year) ||
+      !absl::SimpleAtoi(m, &month) || !absl::SimpleAtoi(d, &day)) {
+    return std::nullopt;
+  }
+  absl::CivilDay date(year, month, day);
+  if (date.month() != month || date.day() != day) {
+    return std::nullopt;
+  }
+  return date;
+}
+
+absl::CivilDay AddCalendarMonths(absl::CivilDay day, int months) {
+  absl::CivilMonth month = absl::CivilMonth(day) + months;
+  // The last day of the target month is the day before the first of the month after it.
+  absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  absl::CivilDay same(month.year(), month.month(), day.day());
+  return same.month() == month.month() ? same : last;
+}
+
+absl::StatusOr<WorkingDayCalendar> LoadWorkingDayCalendar(const std::string& path) {
+  if (path.empty()) {
+    return WorkingDayCalendar::ChinaMainland();
+  }
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read calendar file ", path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<WorkingDayCalendar> parsed = WorkingDayCalendar::Parse(text.str());
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", parsed.status().message()));
+  }
+  return parsed;
 }
 
 }  // namespace huiyin

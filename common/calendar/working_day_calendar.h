@@ -16,6 +16,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -71,6 +72,13 @@ class WorkingDayCalendar {
   // The number of working days in (from, to]; 0 if to <= from.
   absl::StatusOr<int> CountWorkingDays(absl::CivilDay from, absl::CivilDay to) const;
 
+  // How the days in (from, to] fall: the working days counted, holidays and weekends passed over
+  // and make-up days counted, as a Deadline dated `to` (working_days may be 0, and `to` need not
+  // be a working day). For a date that was set rather than counted (a fixed deadline, an
+  // extension), so it can be explained like a counted one. INVALID_ARGUMENT if to < from;
+  // FAILED_PRECONDITION if a day in between lies in a year the calendar does not know.
+  absl::StatusOr<Deadline> Between(absl::CivilDay from, absl::CivilDay to) const;
+
   // `day` if it is a working day, else the first working day after it.
   absl::StatusOr<absl::CivilDay> NextWorkingDayOnOrAfter(absl::CivilDay day) const;
 
@@ -98,9 +106,26 @@ class WorkingDayCalendar {
                           absl::civil_year_t section_year);
   absl::Status AddDay(absl::CivilDay day, DayKind kind, absl::string_view name);
   absl::StatusOr<Classified> Classify(absl::CivilDay day) const;
+  // Classifies `day` into `deadline` (a holiday or weekend passed over, a make-up day counted);
+  // true if it is a working day.
+  absl::StatusOr<bool> Tally(absl::CivilDay day, Deadline* deadline) const;
 
   std::set<absl::civil_year_t> years_;
   std::map<absl::CivilDay, SpecialDay> special_days_;
 };
+
+// Strict "YYYY-MM-DD": nullopt for anything else, including impossible dates (absl::CivilDay
+// itself would silently normalise 2019-02-30 to 2019-03-02).
+std::optional<absl::CivilDay> ParseCivilDay(absl::string_view text);
+
+// `months` calendar months after `day`, the same day of the month, or the last day of the month
+// when it has no such day (民法典 第二百零三条: 到期月没有对应日的，月末日为期间的最后一日), e.g.
+// 2025-01-31 + 1 month = 2025-02-28. Moving a last day that is not a working day is the caller's
+// choice (NextWorkingDayOnOrAfter).
+absl::CivilDay AddCalendarMonths(absl::CivilDay day, int months);
+
+// The calendar a binary uses: the file at `path` (server.calendar_file; the format of
+// data/cn_mainland.txt) when set, else the shipped mainland China calendar.
+absl::StatusOr<WorkingDayCalendar> LoadWorkingDayCalendar(const std::string& path);
 
 }  // namespace huiyin

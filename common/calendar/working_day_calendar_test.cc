@@ -1,5 +1,7 @@
 #include "common/calendar/working_day_calendar.h"
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -215,6 +217,68 @@ TEST(UnknownYearTest, RefusesCountingThatRunsIntoUnknownYear) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(China().NextWorkingDayOnOrAfter(Day(2018, 12, 29)).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(BetweenTest, ExplainsASetDateThatIsNotAWorkingDay) {
+  // 2025-09-26 (Friday) to 2025-10-05 (Sunday inside 国庆中秋): Sep 28 调休, Sep 29-30.
+  absl::StatusOr<Deadline> d = China().Between(Day(2025, 9, 26), Day(2025, 10, 5));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->date, Day(2025, 10, 5));
+  EXPECT_EQ(d->working_days, 3);
+  EXPECT_EQ(d->weekend_days_skipped, 1);  // Sep 27
+  EXPECT_EQ(d->skipped.size(), 5u);       // Oct 1-5
+  EXPECT_THAT(d->makeup_days_counted, ElementsAre(Day(2025, 9, 28)));
+}
+
+TEST(BetweenTest, AgreesWithAddWorkingDaysOnAWorkingDay) {
+  absl::StatusOr<Deadline> added = China().AddWorkingDays(Day(2024, 2, 5), 15);
+  absl::StatusOr<Deadline> between = China().Between(Day(2024, 2, 5), added->date);
+  ASSERT_TRUE(between.ok()) << between.status();
+  EXPECT_EQ(between->Explain(), added->Explain());
+}
+
+TEST(BetweenTest, SameDayIsZeroAndEarlierIsRefused) {
+  EXPECT_EQ(China().Between(Day(2025, 3, 3), Day(2025, 3, 3))->working_days, 0);
+  EXPECT_EQ(China().Between(Day(2025, 3, 3), Day(2025, 3, 2)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(China().Between(Day(2026, 12, 1), Day(2027, 1, 5)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(ParseCivilDayTest, AcceptsOnlyStrictRealDates) {
+  EXPECT_EQ(ParseCivilDay("2025-08-31"), Day(2025, 8, 31));
+  for (const char* bad : {"2025-02-30", "2025-8-31", "2025/08/31", "", "2025-08-31 "}) {
+    EXPECT_FALSE(ParseCivilDay(bad).has_value()) << bad;
+  }
+}
+
+TEST(AddCalendarMonthsTest, KeepsTheDayOrTakesTheLastDayOfTheMonth) {
+  EXPECT_EQ(AddCalendarMonths(Day(2025, 3, 10), 3), Day(2025, 6, 10));
+  EXPECT_EQ(AddCalendarMonths(Day(2025, 1, 31), 1), Day(2025, 2, 28));
+  EXPECT_EQ(AddCalendarMonths(Day(2024, 1, 31), 1), Day(2024, 2, 29));
+  EXPECT_EQ(AddCalendarMonths(Day(2025, 8, 31), 6), Day(2026, 2, 28));
+  EXPECT_EQ(AddCalendarMonths(Day(2025, 10, 15), 3), Day(2026, 1, 15));
+}
+
+TEST(LoadWorkingDayCalendarTest, EmptyPathIsTheShippedCalendarAndAFileReplacesIt) {
+  absl::StatusOr<WorkingDayCalendar> shipped = LoadWorkingDayCalendar("");
+  ASSERT_TRUE(shipped.ok());
+  EXPECT_EQ(shipped->KnownYears(), China().KnownYears());
+  std::string path = ::testing::TempDir() + "/huiyin-region-calendar.txt";
+  {
+    std::ofstream out(path);
+    out << "year 2030\nholiday 2030-02-02 2030-02-08 春节\n";
+  }
+  absl::StatusOr<WorkingDayCalendar> region = LoadWorkingDayCalendar(path);
+  ASSERT_TRUE(region.ok()) << region.status();
+  EXPECT_THAT(region->KnownYears(), ElementsAre(2030));
+  {
+    std::ofstream out(path);
+    out << "year 2030\nholiday 2030-02-30 2030-02-30 春节\n";
+  }
+  EXPECT_EQ(LoadWorkingDayCalendar(path).status().code(), absl::StatusCode::kInvalidArgument);
+  std::remove(path.c_str());
+  EXPECT_EQ(LoadWorkingDayCalendar(path).status().code(), absl::StatusCode::kNotFound);
 }
 
 // --- parsing, e.g. a region's own calendar ---

@@ -132,11 +132,18 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   auto* gateway = c.mutable_gateway();
   gateway->set_http_address("127.0.0.1:8080");
   gateway->set_intake_address("127.0.0.1:7101");
+  gateway->set_assignment_address("127.0.0.1:7102");
   gateway->set_backend_deadline_ms(5000);
   gateway->set_max_body_bytes(1 << 20);
   gateway->set_rate_limit_per_second(50);
   gateway->set_rate_limit_burst(100);
   gateway->set_http_threads(64);
+  auto* assignment = c.mutable_assignment();
+  assignment->set_intake_address("127.0.0.1:7101");
+  assignment->set_objection_working_days(5);
+  assignment->set_default_deadline_months(3);
+  assignment->set_max_deadline_months(6);
+  assignment->set_intake_deadline_ms(3000);
   return c;
 }
 

@@ -33,6 +33,12 @@ TEST(LoadConfig, StartsWithDefaultsAndNoFile) {
   EXPECT_EQ(c->server().admin_address(), "127.0.0.1:7191");
   EXPECT_EQ(c->server().database_path(), "var/intake.db");
   EXPECT_EQ(c->intake().similar_limit(), 10);
+  EXPECT_EQ(c->assignment().intake_address(), "127.0.0.1:7101");
+  EXPECT_EQ(c->assignment().objection_working_days(), 5);
+  EXPECT_EQ(c->assignment().default_deadline_months(), 3);
+  EXPECT_EQ(c->assignment().max_deadline_months(), 6);
+  EXPECT_EQ(c->assignment().extensions_forbidden_years(), "");
+  EXPECT_EQ(c->assignment().intake_deadline_ms(), 3000);
 }
 
 TEST(LoadConfig, FileThenEnvironmentThenFlagsEachOverride) {

@@ -5,19 +5,21 @@
 #
 #   bash deploy/local/run.sh
 #
-# Addresses can be changed with HUIYIN_INTAKE_ADDRESS, HUIYIN_INTAKE_ADMIN_ADDRESS and
-# HUIYIN_GATEWAY_ADDRESS.
+# Addresses can be changed with HUIYIN_INTAKE_ADDRESS, HUIYIN_INTAKE_ADMIN_ADDRESS,
+# HUIYIN_ASSIGNMENT_ADDRESS, HUIYIN_ASSIGNMENT_ADMIN_ADDRESS and HUIYIN_GATEWAY_ADDRESS.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${HUIYIN_BUILD_DIR:-$ROOT/build}
 VAR=${HUIYIN_VAR_DIR:-$ROOT/var}
 INTAKE_ADDRESS=${HUIYIN_INTAKE_ADDRESS:-127.0.0.1:7101}
 INTAKE_ADMIN=${HUIYIN_INTAKE_ADMIN_ADDRESS:-127.0.0.1:7191}
+ASSIGNMENT_ADDRESS=${HUIYIN_ASSIGNMENT_ADDRESS:-127.0.0.1:7102}
+ASSIGNMENT_ADMIN=${HUIYIN_ASSIGNMENT_ADMIN_ADDRESS:-127.0.0.1:7192}
 GATEWAY_ADDRESS=${HUIYIN_GATEWAY_ADDRESS:-127.0.0.1:8080}
 
 bash "$ROOT/deploy/local/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-gateway huiyin-token
+cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-assignment huiyin-gateway huiyin-token
 
 mkdir -p "$VAR"
 # Secrets made once and kept private: the credential between the gateway and the services, the
@@ -55,10 +57,15 @@ start() {  # name binary args...
 
 start intake "$BUILD/services/intake/huiyin-intake" --server.grpc_address="$INTAKE_ADDRESS" \
   --server.admin_address="$INTAKE_ADMIN" --server.database_path="$VAR/intake.db"
+start assignment "$BUILD/services/assignment/huiyin-assignment" \
+  --server.grpc_address="$ASSIGNMENT_ADDRESS" --server.admin_address="$ASSIGNMENT_ADMIN" \
+  --server.database_path="$VAR/assignment.db" --assignment.intake_address="$INTAKE_ADDRESS"
 start gateway "$BUILD/services/gateway/huiyin-gateway" --gateway.http_address="$GATEWAY_ADDRESS" \
-  --gateway.intake_address="$INTAKE_ADDRESS" --gateway.jwt_hs256_secret_file="$VAR/jwt_secret" \
-  --gateway.api_keys_file="$VAR/api_keys.jsonl"
+  --gateway.intake_address="$INTAKE_ADDRESS" --gateway.assignment_address="$ASSIGNMENT_ADDRESS" \
+  --gateway.jwt_hs256_secret_file="$VAR/jwt_secret" --gateway.api_keys_file="$VAR/api_keys.jsonl"
 /usr/bin/python3 "$ROOT/deploy/local/demo_data.py" --address "$INTAKE_ADDRESS" \
+  --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
+/usr/bin/python3 "$ROOT/deploy/local/demo_assignment.py" --address "$ASSIGNMENT_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 
 TOKEN=$("$BUILD/services/gateway/huiyin-token" --secret-file="$VAR/jwt_secret" \
@@ -68,12 +75,14 @@ cat <<INFO
 
 Huiyin is running (Ctrl-C stops it):
   gateway  http://$GATEWAY_ADDRESS      /openapi.json  /healthz  /readyz  /metrics
-  intake   gRPC $INTAKE_ADDRESS   admin http://$INTAKE_ADMIN/metrics
+  intake       gRPC $INTAKE_ADDRESS   admin http://$INTAKE_ADMIN/metrics
+  assignment   gRPC $ASSIGNMENT_ADDRESS   admin http://$ASSIGNMENT_ADMIN/metrics
   stores   $VAR/*.db      logs $VAR/*.log
 
 Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items:search?q=%E7%89%A9%E4%B8%9A'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items?pageSize=5'
+  curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/assignments?pageSize=5'
 More tokens: $BUILD/services/gateway/huiyin-token --secret-file=$VAR/jwt_secret --sub=persons/p-1 --role=ROLE_PROPOSER
 INFO
 wait

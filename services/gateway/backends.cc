@@ -10,6 +10,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "huiyin/assignment/v1/assignment.grpc.pb.h"
 #include "huiyin/intake/v1/intake.grpc.pb.h"
 
 namespace huiyin::gateway {
@@ -27,6 +28,9 @@ std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
   // One line per service behind the gateway.
   add("intake", intake::v1::Item::descriptor()->file()->FindServiceByName("IntakeService"),
       config.gateway().intake_address());
+  add("assignment",
+      assignment::v1::Unit::descriptor()->file()->FindServiceByName("AssignmentService"),
+      config.gateway().assignment_address());
   return backends;
 }
 

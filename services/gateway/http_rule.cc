@@ -121,30 +121,29 @@ int PathTemplate::literal_count() const {
 }
 
 std::string PathTemplate::OpenApiPath() const {
-  std::string out;
-  size_t i = 0;
-  auto parameter_name = [&](const Variable& v) {
-    // {name=items/*} → literal "items/" then parameter {item}.
-    std::string last_literal;
-    for (size_t s = v.first; s < v.last; ++s) {
-      if (segments_[s].kind == Segment::kLiteral) last_literal = segments_[s].literal;
-    }
-    if (last_literal.empty()) return v.field_path;
-    if (last_literal.size() > 1 && last_literal.back() == 's') last_literal.pop_back();
-    return last_literal;
-  };
+  // Literals stay; each '*' inside a variable becomes a parameter named after the collection
+  // before it, singular: {name=items/*/assignment/objections/*} →
+  // /items/{item}/assignment/objections/{objection}.
+  std::vector<std::string> names(segments_.size());
   for (const Variable& v : variables_) {
-    for (; i < v.first; ++i) absl::StrAppend(&out, "/", segments_[i].literal);
     for (size_t s = v.first; s < v.last; ++s) {
-      if (segments_[s].kind == Segment::kLiteral) {
-        absl::StrAppend(&out, "/", segments_[s].literal);
-      } else {
-        absl::StrAppend(&out, "/{", parameter_name(v), "}");
+      if (segments_[s].kind == Segment::kLiteral) continue;
+      std::string name = v.field_path;
+      if (s > v.first && segments_[s - 1].kind == Segment::kLiteral) {
+        name = segments_[s - 1].literal;
+        if (name.size() > 1 && name.back() == 's') name.pop_back();
       }
+      names[s] = name;
     }
-    i = v.last;
   }
-  for (; i < segments_.size(); ++i) absl::StrAppend(&out, "/", segments_[i].literal);
+  std::string out;
+  for (size_t s = 0; s < segments_.size(); ++s) {
+    if (segments_[s].kind == Segment::kLiteral) {
+      absl::StrAppend(&out, "/", segments_[s].literal);
+    } else {
+      absl::StrAppend(&out, "/{", names[s].empty() ? "path" : names[s], "}");
+    }
+  }
   if (!verb_.empty()) absl::StrAppend(&out, ":", verb_);
   return out;
 }

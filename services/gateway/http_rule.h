@@ -27,9 +27,8 @@ class PathTemplate {
   const std::string& pattern() const { return pattern_; }
   // Field paths bound by the template, in order.
   std::vector<std::string> variables() const;
-  // The template in OpenAPI form: "/v1/items/{item}:accept" (a variable matching a literal
-  // prefix and one segment becomes a parameter named after its last literal, singularised
-  // only by dropping a final 's').
+  // The template in OpenAPI form: "/v1/items/{item}:accept" (each '*' of a variable becomes a
+  // parameter named after the collection before it, singularised by dropping a final 's').
   std::string OpenApiPath() const;
   // For choosing between overlapping templates: more literal segments first.
   int literal_count() const;

@@ -48,6 +48,9 @@ TEST(PathTemplate, OpenApiPathNamesTheParameterAfterTheCollection) {
   EXPECT_EQ(PathTemplate::Parse("/v1/{name=items/*}/similar")->OpenApiPath(),
             "/v1/items/{item}/similar");
   EXPECT_EQ(PathTemplate::Parse("/v1/items")->OpenApiPath(), "/v1/items");
+  EXPECT_EQ(PathTemplate::Parse("/v1/{name=items/*/assignment/objections/*}:resolve")->OpenApiPath(),
+            "/v1/items/{item}/assignment/objections/{objection}:resolve");
+  EXPECT_EQ(PathTemplate::Parse("/v1/{unit.name=units/*}")->OpenApiPath(), "/v1/units/{unit}");
 }
 
 }  // namespace

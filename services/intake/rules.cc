@@ -5,64 +5,18 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
+#include "common/validation/field_checks.h"
 
 namespace huiyin::intake {
 namespace {
 
 using common::v1::Role;
 
-int Utf8Chars(const std::string& s) {
-  int n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-bool HasControlChars(const std::string& s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (c < 0x20 && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t'))) return true;
-    if (c == 0x7f) return true;
-  }
-  return false;
-}
-
-bool IsBlank(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
-  }
-  // U+3000 (ideographic space) alone still counts as text here; titles of only that are rare.
-  return true;
-}
-
-void CheckText(FieldViolations& v, const std::string& field, const std::string& value,
-               int min_chars, int max_chars, bool multiline) {
-  if (min_chars > 0 && IsBlank(value)) {
-    v.Add(field, "is required");
-    return;
-  }
-  int n = Utf8Chars(value);
-  if (n < min_chars) v.Add(field, absl::StrCat("must have at least ", min_chars, " characters"));
-  if (n > max_chars) v.Add(field, absl::StrCat("must have at most ", max_chars, " characters"));
-  if (HasControlChars(value, multiline)) v.Add(field, "must not contain control characters");
-}
-
-bool IsValidPhone(const std::string& phone) {
-  if (phone.size() > 20) return false;
-  int digits = 0;
-  for (char c : phone) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != '-' && c != '+' && c != ' ') {
-      return false;
-    }
-  }
-  return digits >= 7;
-}
-
 void CheckProposer(FieldViolations& v, const std::string& field, const v1::Proposer& p) {
   CheckText(v, field + ".person", p.person(), 1, 100, false);
   CheckText(v, field + ".name", p.name(), 1, 50, false);
   CheckText(v, field + ".group", p.group(), 0, 100, false);
-  if (!p.phone().empty() && !IsValidPhone(p.phone())) {
+  if (!p.phone().empty() && !IsPhoneNumber(p.phone())) {
     v.Add(field + ".phone", "must be a phone number (digits, '-', '+')");
   }
 }
@@ -82,16 +36,6 @@ absl::StatusOr<std::string> ParseItemName(const std::string& name, const std::st
 }
 
 std::string ItemName(const std::string& id) { return "items/" + id; }
-
-absl::Status ValidateRequestId(const std::string& request_id) {
-  if (request_id.size() > 64) return InvalidField("request_id", "must have at most 64 characters");
-  for (char c : request_id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == ':';
-    if (!ok) return InvalidField("request_id", "may hold only letters, digits and - _ . :");
-  }
-  return absl::OkStatus();
-}
 
 absl::Status ValidateReason(const std::string& reason, bool required) {
   FieldViolations v;

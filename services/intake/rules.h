@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/identity/caller.h"
+#include "common/validation/field_checks.h"
 #include "huiyin/intake/v1/intake.pb.h"
 
 namespace huiyin::intake {
@@ -28,7 +29,6 @@ std::string ItemName(const std::string& id);
 
 // Every problem of a submission at once (field paths like "item.lead_proposer.name").
 absl::Status ValidateSubmission(const v1::SubmitItemRequest& request, absl::CivilYear this_year);
-absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateReason(const std::string& reason, bool required);
 
 // 建议第15号 / 提案第156号.
