@@ -4,6 +4,7 @@
 #include <string>
 
 #include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 
 namespace huiyin {
@@ -24,12 +25,17 @@ std::string CodeName(grpc::StatusCode code) {
 struct Families {
   prometheus::Family<prometheus::Counter>& handled;
   prometheus::Family<prometheus::Histogram>& latency;
+  prometheus::Gauge& in_flight_gauge;
+  std::atomic<int>& in_flight;
 };
 
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(Families& families, std::string method)
-      : families_(families), method_(std::move(method)), start_(std::chrono::steady_clock::now()) {}
+      : families_(families), method_(std::move(method)), start_(std::chrono::steady_clock::now()) {
+    families_.in_flight_gauge.Set(++families_.in_flight);
+  }
+  ~MetricsInterceptor() override { families_.in_flight_gauge.Set(--families_.in_flight); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -56,7 +62,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 class MetricsInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit MetricsInterceptorFactory(prometheus::Registry& registry)
+  MetricsInterceptorFactory(prometheus::Registry& registry, std::atomic<int>& in_flight)
       : families_{prometheus::BuildCounter()
                       .Name("huiyin_grpc_server_handled_total")
                       .Help("gRPC calls completed on the server, by method and status code.")
@@ -64,7 +70,13 @@ class MetricsInterceptorFactory final
                   prometheus::BuildHistogram()
                       .Name("huiyin_grpc_server_handling_seconds")
                       .Help("Time from receiving a gRPC call to sending its status.")
-                      .Register(registry)} {}
+                      .Register(registry),
+                  prometheus::BuildGauge()
+                      .Name("huiyin_grpc_server_in_flight")
+                      .Help("gRPC calls being served now.")
+                      .Register(registry)
+                      .Add({}),
+                  in_flight} {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
@@ -78,8 +90,8 @@ class MetricsInterceptorFactory final
 }  // namespace
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeMetricsInterceptorFactory(
-    prometheus::Registry& registry) {
-  return std::make_unique<MetricsInterceptorFactory>(registry);
+    prometheus::Registry& registry, std::atomic<int>& in_flight) {
+  return std::make_unique<MetricsInterceptorFactory>(registry, in_flight);
 }
 
 }  // namespace huiyin

@@ -74,7 +74,7 @@ absl::Status ServiceRunner::Start() {
   builder.AddListeningPort(config_.grpc_address(), grpc::InsecureServerCredentials(), &grpc_port_);
   for (auto* service : services_) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(MakeMetricsInterceptorFactory(*registry_));
+  interceptors.push_back(MakeMetricsInterceptorFactory(*registry_, in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc::ResourceQuota quota("huiyin-" + service_name_);
   quota.SetMaxThreads(128);
@@ -157,8 +157,12 @@ void ServiceRunner::Shutdown() {
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     for (auto& callback : drain_callbacks_) callback();
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      std::chrono::seconds(std::max(0, config_.drain_seconds())));
+    absl::Time deadline = absl::Now() + absl::Seconds(std::max(0, config_.drain_seconds()));
+    while (in_flight_ > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+    // A short grace for a call arriving just now; idle connections are not waited for.
+    absl::Duration grace = std::min(absl::Milliseconds(500), std::max(absl::ZeroDuration(),
+                                                                       deadline - absl::Now()));
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
   if (admin_) admin_->stop();

@@ -12,7 +12,9 @@
 // server reflection, per-method request counts and latency histograms, and an admin HTTP port
 // with /metrics (Prometheus text), /healthz (the process is up) and /readyz (every readiness
 // check passes). On SIGTERM: health goes NOT_SERVING, drain callbacks run, in-flight calls get
-// drain_seconds to finish, then the server stops.
+// up to drain_seconds to finish, then the server stops. It stops as soon as nothing is in flight:
+// gRPC's own Shutdown(deadline) would also wait for idle clients to hang up, which a client
+// holding a channel open never does.
 #pragma once
 
 #include <atomic>
@@ -73,6 +75,7 @@ class ServiceRunner {
   int grpc_port_ = 0;
   int admin_port_ = 0;
   std::atomic<bool> shutdown_requested_{false};
+  std::atomic<int> in_flight_{0};
   std::atomic<bool> draining_{false};
   bool stopped_ = false;
 };
