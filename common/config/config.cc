@@ -133,6 +133,7 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   gateway->set_http_address("127.0.0.1:8080");
   gateway->set_intake_address("127.0.0.1:7101");
   gateway->set_assignment_address("127.0.0.1:7102");
+  gateway->set_workflow_address("127.0.0.1:7103");
   gateway->set_backend_deadline_ms(5000);
   gateway->set_max_body_bytes(1 << 20);
   gateway->set_rate_limit_per_second(50);
@@ -144,6 +145,11 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   assignment->set_default_deadline_months(3);
   assignment->set_max_deadline_months(6);
   assignment->set_intake_deadline_ms(3000);
+  auto* workflow = c.mutable_workflow();
+  workflow->set_intake_address("127.0.0.1:7101");
+  workflow->set_assignment_address("127.0.0.1:7102");
+  workflow->set_co_opinion_working_days(30);
+  workflow->set_second_handling_months(3);
   return c;
 }
 

@@ -6,7 +6,8 @@
 #   bash deploy/local/run.sh
 #
 # Addresses can be changed with HUIYIN_INTAKE_ADDRESS, HUIYIN_INTAKE_ADMIN_ADDRESS,
-# HUIYIN_ASSIGNMENT_ADDRESS, HUIYIN_ASSIGNMENT_ADMIN_ADDRESS and HUIYIN_GATEWAY_ADDRESS.
+# HUIYIN_ASSIGNMENT_ADDRESS, HUIYIN_ASSIGNMENT_ADMIN_ADDRESS, HUIYIN_WORKFLOW_ADDRESS,
+# HUIYIN_WORKFLOW_ADMIN_ADDRESS and HUIYIN_GATEWAY_ADDRESS.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${HUIYIN_BUILD_DIR:-$ROOT/build}
@@ -15,11 +16,19 @@ INTAKE_ADDRESS=${HUIYIN_INTAKE_ADDRESS:-127.0.0.1:7101}
 INTAKE_ADMIN=${HUIYIN_INTAKE_ADMIN_ADDRESS:-127.0.0.1:7191}
 ASSIGNMENT_ADDRESS=${HUIYIN_ASSIGNMENT_ADDRESS:-127.0.0.1:7102}
 ASSIGNMENT_ADMIN=${HUIYIN_ASSIGNMENT_ADMIN_ADDRESS:-127.0.0.1:7192}
+WORKFLOW_ADDRESS=${HUIYIN_WORKFLOW_ADDRESS:-127.0.0.1:7103}
+WORKFLOW_ADMIN=${HUIYIN_WORKFLOW_ADMIN_ADDRESS:-127.0.0.1:7193}
 GATEWAY_ADDRESS=${HUIYIN_GATEWAY_ADDRESS:-127.0.0.1:8080}
 
 bash "$ROOT/deploy/local/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-assignment huiyin-gateway huiyin-token
+cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-assignment huiyin-workflow \
+  huiyin-gateway huiyin-token
+
+# The working-day calendar knows the years whose State Council notice it ships (up to 2026);
+# dates past them are refused, never guessed. The demo keeps its periods inside them: co-handler
+# opinions in 20 working days and second handling in 1 month (the defaults are 30 and 3).
+DEMO_WORKFLOW_FLAGS=${HUIYIN_DEMO_WORKFLOW_FLAGS---workflow.co_opinion_working_days=20 --workflow.second_handling_months=1}
 
 mkdir -p "$VAR"
 # Secrets made once and kept private: the credential between the gateway and the services, the
@@ -60,12 +69,19 @@ start intake "$BUILD/services/intake/huiyin-intake" --server.grpc_address="$INTA
 start assignment "$BUILD/services/assignment/huiyin-assignment" \
   --server.grpc_address="$ASSIGNMENT_ADDRESS" --server.admin_address="$ASSIGNMENT_ADMIN" \
   --server.database_path="$VAR/assignment.db" --assignment.intake_address="$INTAKE_ADDRESS"
+start workflow "$BUILD/services/workflow/huiyin-workflow" \
+  --server.grpc_address="$WORKFLOW_ADDRESS" --server.admin_address="$WORKFLOW_ADMIN" \
+  --server.database_path="$VAR/workflow.db" --workflow.intake_address="$INTAKE_ADDRESS" \
+  --workflow.assignment_address="$ASSIGNMENT_ADDRESS" $DEMO_WORKFLOW_FLAGS
 start gateway "$BUILD/services/gateway/huiyin-gateway" --gateway.http_address="$GATEWAY_ADDRESS" \
   --gateway.intake_address="$INTAKE_ADDRESS" --gateway.assignment_address="$ASSIGNMENT_ADDRESS" \
+  --gateway.workflow_address="$WORKFLOW_ADDRESS" \
   --gateway.jwt_hs256_secret_file="$VAR/jwt_secret" --gateway.api_keys_file="$VAR/api_keys.jsonl"
 /usr/bin/python3 "$ROOT/deploy/local/demo_data.py" --address "$INTAKE_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 /usr/bin/python3 "$ROOT/deploy/local/demo_assignment.py" --address "$ASSIGNMENT_ADDRESS" \
+  --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
+/usr/bin/python3 "$ROOT/deploy/local/demo_workflow.py" --address "$WORKFLOW_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 
 TOKEN=$("$BUILD/services/gateway/huiyin-token" --secret-file="$VAR/jwt_secret" \
@@ -77,12 +93,14 @@ Huiyin is running (Ctrl-C stops it):
   gateway  http://$GATEWAY_ADDRESS      /openapi.json  /healthz  /readyz  /metrics
   intake       gRPC $INTAKE_ADDRESS   admin http://$INTAKE_ADMIN/metrics
   assignment   gRPC $ASSIGNMENT_ADDRESS   admin http://$ASSIGNMENT_ADMIN/metrics
+  workflow     gRPC $WORKFLOW_ADDRESS   admin http://$WORKFLOW_ADMIN/metrics
   stores   $VAR/*.db      logs $VAR/*.log
 
 Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items:search?q=%E7%89%A9%E4%B8%9A'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items?pageSize=5'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/assignments?pageSize=5'
+  curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/tasks?pageSize=5'
 More tokens: $BUILD/services/gateway/huiyin-token --secret-file=$VAR/jwt_secret --sub=persons/p-1 --role=ROLE_PROPOSER
 INFO
 wait

@@ -12,6 +12,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "huiyin/assignment/v1/assignment.grpc.pb.h"
 #include "huiyin/intake/v1/intake.grpc.pb.h"
+#include "huiyin/workflow/v1/workflow.grpc.pb.h"
 
 namespace huiyin::gateway {
 
@@ -31,6 +32,8 @@ std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
   add("assignment",
       assignment::v1::Unit::descriptor()->file()->FindServiceByName("AssignmentService"),
       config.gateway().assignment_address());
+  add("workflow", workflow::v1::Task::descriptor()->file()->FindServiceByName("WorkflowService"),
+      config.gateway().workflow_address());
   return backends;
 }
 
