@@ -987,10 +987,28 @@ absl::StatusOr<v1::Answer> WorkflowCore::EvaluateAnswer(const Caller& caller,
           return Emit(tx, caller, t.name(), AnswerEvent<v1::SecondHandlingStarted>(t, a));
         }
         if (t.state() == v1::TASK_STATE_CLOSED) {
-          return Emit(tx, caller, t.name(), TaskEvent<v1::TaskClosed>(t));
+          if (auto s = Emit(tx, caller, t.name(), TaskEvent<v1::TaskClosed>(t)); !s.ok()) return s;
+          return CloseCoHandlers(tx, caller, t);
         }
         return absl::OkStatus();
       });
+}
+
+absl::Status WorkflowCore::CloseCoHandlers(SQLite::Database& tx, const Caller& caller,
+                                           const v1::Task& lead) {
+  if (lead.role() != assignment::v1::UNIT_ROLE_LEAD) return absl::OkStatus();
+  for (StoredTask& stored : TasksOfItem(tx, lead.item().item())) {
+    v1::Task& t = stored.task;
+    if (t.role() != assignment::v1::UNIT_ROLE_CO ||
+        t.assignment_version() != lead.assignment_version() ||
+        t.state() == v1::TASK_STATE_CANCELLED || t.state() == v1::TASK_STATE_CLOSED) {
+      continue;
+    }
+    t.set_state(v1::TASK_STATE_CLOSED);
+    Save(tx, stored);
+    if (auto s = Emit(tx, caller, t.name(), TaskEvent<v1::TaskClosed>(t)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Answer> WorkflowCore::ReturnAnswer(const Caller& caller,
@@ -1077,8 +1095,9 @@ absl::StatusOr<v1::Commitment> WorkflowCore::FulfillCommitment(
         *e.mutable_task() = t;
         *e.mutable_commitment() = out;
         if (auto s2 = Emit(tx, caller, t.name(), e); !s2.ok()) return s2;
-        if (closes) return Emit(tx, caller, t.name(), TaskEvent<v1::TaskClosed>(t));
-        return absl::OkStatus();
+        if (!closes) return absl::OkStatus();
+        if (auto s3 = Emit(tx, caller, t.name(), TaskEvent<v1::TaskClosed>(t)); !s3.ok()) return s3;
+        return CloseCoHandlers(tx, caller, t);
       });
   if (!s.ok()) return s;
   return out;

@@ -123,6 +123,8 @@ class WorkflowCore {
                                     const std::string& name, const std::string& shape,
                                     Access access);
   void Save(SQLite::Database& tx, StoredTask& stored);
+  // When the lead unit's task closes, the co-handlers' tasks of that version close with it.
+  absl::Status CloseCoHandlers(SQLite::Database& tx, const Caller& caller, const v1::Task& lead);
   absl::Status Emit(SQLite::Database& tx, const Caller& caller, const std::string& subject,
                     const google::protobuf::Message& payload);
   std::vector<v1::PrecheckFinding> RunPrecheck(SQLite::Database& conn, const v1::Task& task,

@@ -195,6 +195,13 @@ TEST_F(WorkflowCoreTest, LeadAndCoKeyItemWaitsForTheOpinionAndTheLeadingOfficial
       Evaluate(draft->name(), Proposer("persons/wang"), v1::RATING_BASICALLY_SATISFIED).ok());
   EXPECT_EQ(EventsOf<v1::OpinionSent>().size(), 2u);
   EXPECT_EQ(EventsOf<v1::OpinionReviewed>().size(), 2u);
+  // Class B: the item closes once its commitments are fulfilled — and the co-handler's part
+  // closes with it, each with its TaskClosed.
+  EXPECT_EQ(Reload(co).state(), v1::TASK_STATE_OPINION_SENT);
+  for (const auto& c : by_official->commitments()) ASSERT_TRUE(Fulfill(c.name(), "housing").ok());
+  EXPECT_EQ(Reload(lead).state(), v1::TASK_STATE_CLOSED);
+  EXPECT_EQ(Reload(co).state(), v1::TASK_STATE_CLOSED);
+  EXPECT_EQ(EventsOf<v1::TaskClosed>().size(), 2u);
 }
 
 // 30 working days from 2025-04-14 (a Monday): 15–18 Apr (4), 21–25 Apr (9), Sunday 27 Apr is a
