@@ -134,6 +134,7 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   gateway->set_intake_address("127.0.0.1:7101");
   gateway->set_assignment_address("127.0.0.1:7102");
   gateway->set_workflow_address("127.0.0.1:7103");
+  gateway->set_supervision_address("127.0.0.1:7104");
   gateway->set_backend_deadline_ms(5000);
   gateway->set_max_body_bytes(1 << 20);
   gateway->set_rate_limit_per_second(50);
@@ -150,6 +151,11 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   workflow->set_assignment_address("127.0.0.1:7102");
   workflow->set_co_opinion_working_days(30);
   workflow->set_second_handling_months(3);
+  auto* supervision = c.mutable_supervision();
+  supervision->set_intake_address("127.0.0.1:7101");
+  supervision->set_assignment_address("127.0.0.1:7102");
+  supervision->set_workflow_address("127.0.0.1:7103");
+  supervision->set_due_soon_working_days(10);
   return c;
 }
 

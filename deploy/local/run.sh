@@ -7,7 +7,8 @@
 #
 # Addresses can be changed with HUIYIN_INTAKE_ADDRESS, HUIYIN_INTAKE_ADMIN_ADDRESS,
 # HUIYIN_ASSIGNMENT_ADDRESS, HUIYIN_ASSIGNMENT_ADMIN_ADDRESS, HUIYIN_WORKFLOW_ADDRESS,
-# HUIYIN_WORKFLOW_ADMIN_ADDRESS and HUIYIN_GATEWAY_ADDRESS.
+# HUIYIN_WORKFLOW_ADMIN_ADDRESS, HUIYIN_SUPERVISION_ADDRESS, HUIYIN_SUPERVISION_ADMIN_ADDRESS and
+# HUIYIN_GATEWAY_ADDRESS.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${HUIYIN_BUILD_DIR:-$ROOT/build}
@@ -18,12 +19,14 @@ ASSIGNMENT_ADDRESS=${HUIYIN_ASSIGNMENT_ADDRESS:-127.0.0.1:7102}
 ASSIGNMENT_ADMIN=${HUIYIN_ASSIGNMENT_ADMIN_ADDRESS:-127.0.0.1:7192}
 WORKFLOW_ADDRESS=${HUIYIN_WORKFLOW_ADDRESS:-127.0.0.1:7103}
 WORKFLOW_ADMIN=${HUIYIN_WORKFLOW_ADMIN_ADDRESS:-127.0.0.1:7193}
+SUPERVISION_ADDRESS=${HUIYIN_SUPERVISION_ADDRESS:-127.0.0.1:7104}
+SUPERVISION_ADMIN=${HUIYIN_SUPERVISION_ADMIN_ADDRESS:-127.0.0.1:7194}
 GATEWAY_ADDRESS=${HUIYIN_GATEWAY_ADDRESS:-127.0.0.1:8080}
 
 bash "$ROOT/deploy/local/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-assignment huiyin-workflow \
-  huiyin-gateway huiyin-token
+  huiyin-supervision huiyin-gateway huiyin-token
 
 # The working-day calendar knows the years whose State Council notice it ships (up to 2026);
 # dates past them are refused, never guessed. The demo keeps its periods inside them: co-handler
@@ -73,9 +76,14 @@ start workflow "$BUILD/services/workflow/huiyin-workflow" \
   --server.grpc_address="$WORKFLOW_ADDRESS" --server.admin_address="$WORKFLOW_ADMIN" \
   --server.database_path="$VAR/workflow.db" --workflow.intake_address="$INTAKE_ADDRESS" \
   --workflow.assignment_address="$ASSIGNMENT_ADDRESS" $DEMO_WORKFLOW_FLAGS
+start supervision "$BUILD/services/supervision/huiyin-supervision" \
+  --server.grpc_address="$SUPERVISION_ADDRESS" --server.admin_address="$SUPERVISION_ADMIN" \
+  --server.database_path="$VAR/supervision.db" --supervision.intake_address="$INTAKE_ADDRESS" \
+  --supervision.assignment_address="$ASSIGNMENT_ADDRESS" \
+  --supervision.workflow_address="$WORKFLOW_ADDRESS"
 start gateway "$BUILD/services/gateway/huiyin-gateway" --gateway.http_address="$GATEWAY_ADDRESS" \
   --gateway.intake_address="$INTAKE_ADDRESS" --gateway.assignment_address="$ASSIGNMENT_ADDRESS" \
-  --gateway.workflow_address="$WORKFLOW_ADDRESS" \
+  --gateway.workflow_address="$WORKFLOW_ADDRESS" --gateway.supervision_address="$SUPERVISION_ADDRESS" \
   --gateway.jwt_hs256_secret_file="$VAR/jwt_secret" --gateway.api_keys_file="$VAR/api_keys.jsonl"
 /usr/bin/python3 "$ROOT/deploy/local/demo_data.py" --address "$INTAKE_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
@@ -94,6 +102,7 @@ Huiyin is running (Ctrl-C stops it):
   intake       gRPC $INTAKE_ADDRESS   admin http://$INTAKE_ADMIN/metrics
   assignment   gRPC $ASSIGNMENT_ADDRESS   admin http://$ASSIGNMENT_ADMIN/metrics
   workflow     gRPC $WORKFLOW_ADDRESS   admin http://$WORKFLOW_ADMIN/metrics
+  supervision  gRPC $SUPERVISION_ADDRESS   admin http://$SUPERVISION_ADMIN/metrics
   stores   $VAR/*.db      logs $VAR/*.log
 
 Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
@@ -101,6 +110,7 @@ Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/items?pageSize=5'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/assignments?pageSize=5'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/tasks?pageSize=5'
+  curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/figures?year=2025&groupBy=GROUP_BY_UNIT'
 More tokens: $BUILD/services/gateway/huiyin-token --secret-file=$VAR/jwt_secret --sub=persons/p-1 --role=ROLE_PROPOSER
 INFO
 wait

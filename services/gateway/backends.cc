@@ -12,6 +12,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "huiyin/assignment/v1/assignment.grpc.pb.h"
 #include "huiyin/intake/v1/intake.grpc.pb.h"
+#include "huiyin/supervision/v1/supervision.grpc.pb.h"
 #include "huiyin/workflow/v1/workflow.grpc.pb.h"
 
 namespace huiyin::gateway {
@@ -34,6 +35,9 @@ std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
       config.gateway().assignment_address());
   add("workflow", workflow::v1::Task::descriptor()->file()->FindServiceByName("WorkflowService"),
       config.gateway().workflow_address());
+  add("supervision",
+      supervision::v1::LedgerEntry::descriptor()->file()->FindServiceByName("SupervisionService"),
+      config.gateway().supervision_address());
   return backends;
 }
 

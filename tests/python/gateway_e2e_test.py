@@ -47,6 +47,8 @@ TOKEN_BIN = os.environ.get("HUIYIN_TOKEN_BIN") or str(BUILD / "gateway" / "huiyi
 ASSIGNMENT_BIN = (os.environ.get("HUIYIN_ASSIGNMENT_BIN") or
                   str(BUILD / "assignment" / "huiyin-assignment"))
 WORKFLOW_BIN = os.environ.get("HUIYIN_WORKFLOW_BIN") or str(BUILD / "workflow" / "huiyin-workflow")
+SUPERVISION_BIN = (os.environ.get("HUIYIN_SUPERVISION_BIN") or
+                   str(BUILD / "supervision" / "huiyin-supervision"))
 VALIDATOR = REPO_ROOT / "tests" / "openapi" / "validate.mjs"
 VALIDATOR_NODE_PATH = os.environ.get("HUIYIN_OPENAPI_VALIDATOR_NODE_PATH", "")
 
@@ -172,21 +174,23 @@ class Process:
 
 
 class GatewayStack:
-    """huiyin-intake, -assignment, -workflow and -gateway in a temporary directory, and an HTTP
-    client for the gateway that remembers every request (for the OpenAPI coverage check)."""
+    """huiyin-intake, -assignment, -workflow, -supervision and -gateway in a temporary directory,
+    and an HTTP client for the gateway that remembers every request (for the OpenAPI coverage
+    check)."""
 
     def __init__(self):
         self.workdir = pathlib.Path(tempfile.mkdtemp(prefix="huiyin-gateway-e2e-"))
         self.credential = secrets.token_urlsafe(24)
         self.jwt_secret = secrets.token_urlsafe(48).encode("ascii")
         self.api_key = "hy-" + secrets.token_urlsafe(32)
-        self.intake = self.assignment = self.workflow = self.gateway = None
+        self.intake = self.assignment = self.workflow = self.supervision = self.gateway = None
         self.port = None
         self.exercised = []
         self._tokens = {}
 
     def start(self):
-        for binary in (INTAKE_BIN, ASSIGNMENT_BIN, WORKFLOW_BIN, GATEWAY_BIN, TOKEN_BIN):
+        for binary in (INTAKE_BIN, ASSIGNMENT_BIN, WORKFLOW_BIN, SUPERVISION_BIN, GATEWAY_BIN,
+                       TOKEN_BIN):
             if not os.access(binary, os.X_OK):
                 raise RuntimeError(f"no executable {binary}: build it or set HUIYIN_*_BIN")
         (self.workdir / "jwt.secret").write_bytes(self.jwt_secret)
@@ -200,6 +204,7 @@ class GatewayStack:
             self._start_intake(env)
             self._start_assignment(env)
             self._start_workflow(env)
+            self._start_supervision(env)
             self._start_gateway(env)
             self._wait_ready()
         except Exception:
@@ -244,6 +249,20 @@ class GatewayStack:
         self.workflow_ports = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
                                                                self.workflow.popen)
 
+    def _start_supervision(self, env):
+        port_file = self.workdir / "supervision.ports"
+        self.supervision = Process(
+            [SUPERVISION_BIN, "--server.grpc_address=127.0.0.1:0",
+             "--server.admin_address=127.0.0.1:0",
+             f"--server.database_path={self.workdir / 'supervision.db'}",
+             f"--server.port_file={port_file}", "--server.drain_seconds=2",
+             f"--supervision.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
+             f"--supervision.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}",
+             f"--supervision.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}"],
+            env, self.workdir / "supervision.log")
+        self.supervision_ports = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
+                                                                  self.supervision.popen)
+
     def _start_gateway(self, env):
         port_file = self.workdir / "gateway.ports"
         self.gateway = Process(
@@ -251,6 +270,7 @@ class GatewayStack:
              f"--gateway.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
              f"--gateway.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}",
              f"--gateway.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}",
+             f"--gateway.supervision_address=127.0.0.1:{self.supervision_ports['grpc']}",
              f"--gateway.jwt_hs256_secret_file={self.workdir / 'jwt.secret'}",
              f"--gateway.api_keys_file={self.workdir / 'api_keys.jsonl'}",
              f"--gateway.cors_allowed_origins={ALLOWED_ORIGIN}",
@@ -270,7 +290,7 @@ class GatewayStack:
             time.sleep(0.05)
 
     def stop(self):
-        for name in ("gateway", "workflow", "assignment", "intake"):
+        for name in ("gateway", "supervision", "workflow", "assignment", "intake"):
             process = getattr(self, name)
             if process is not None:
                 process.kill()
@@ -281,7 +301,8 @@ class GatewayStack:
 
     def logs(self):
         out = []
-        for name in ("intake.log", "assignment.log", "workflow.log", "gateway.log"):
+        for name in ("intake.log", "assignment.log", "workflow.log", "supervision.log",
+                     "gateway.log"):
             path = self.workdir / name
             if path.exists():
                 out.append(f"--- {name}\n" + path.read_text(encoding="utf-8", errors="replace"))

@@ -1,0 +1,493 @@
+#include "services/supervision/core.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/pagination/page_token.h"
+#include "common/status/errors.h"
+#include "huiyin/assignment/v1/assignment_events.pb.h"
+#include "huiyin/intake/v1/intake_events.pb.h"
+#include "huiyin/workflow/v1/workflow_events.pb.h"
+#include "services/supervision/store.h"
+
+namespace huiyin::supervision {
+namespace {
+
+using common::v1::Caller;
+using workflow::v1::Task;
+
+constexpr absl::string_view kTypePrefix = "type.googleapis.com/";
+
+std::string TypeOf(const events::v1::Event& event) {
+  absl::string_view url = event.payload().type_url();
+  if (absl::StartsWith(url, kTypePrefix)) url.remove_prefix(kTypePrefix.size());
+  return {url.data(), url.size()};
+}
+
+bool IsIssued(const workflow::v1::Answer& a) {
+  return a.state() == workflow::v1::ANSWER_STATE_ISSUED ||
+         a.state() == workflow::v1::ANSWER_STATE_SUPERSEDED;
+}
+
+std::string ChinaDate(const google::protobuf::Timestamp& t) {
+  return absl::FormatCivilTime(
+      absl::ToCivilDay(absl::FromUnixSeconds(t.seconds()), ChinaTimeZone()));
+}
+
+bool Answers(const Task& task) {
+  return task.role() != assignment::v1::UNIT_ROLE_CO &&
+         task.state() != workflow::v1::TASK_STATE_CANCELLED;
+}
+
+// 见面: met face to face — in person, on a site visit or at a meeting; a phone call is not.
+bool MetProposer(const Task& task) {
+  return std::any_of(task.contacts().begin(), task.contacts().end(), [](const auto& c) {
+    return c.mode() == workflow::v1::CONTACT_MODE_FACE_TO_FACE ||
+           c.mode() == workflow::v1::CONTACT_MODE_SITE_VISIT ||
+           c.mode() == workflow::v1::CONTACT_MODE_MEETING;
+  });
+}
+
+// What one task adds to the counters (all zero for a co-handler or a cancelled task).
+Counts ContributionOf(const Task& task) {
+  Counts c{};
+  if (!Answers(task)) return c;
+  const workflow::v1::Answer* first = nullptr;
+  const workflow::v1::Answer* current = nullptr;
+  for (const auto& a : task.answers()) {
+    if (!IsIssued(a)) continue;
+    if (first == nullptr) first = &a;
+    if (a.state() == workflow::v1::ANSWER_STATE_ISSUED) current = &a;
+  }
+  const bool closed = task.state() == workflow::v1::TASK_STATE_CLOSED;
+  c[0] = 1;
+  c[1] = first != nullptr;
+  c[2] = first != nullptr && !task.deadline().empty() &&
+         ChinaDate(first->issue_time()) <= task.deadline();
+  c[3] = closed;
+  if (current != nullptr) {
+    const bool a_class = current->answer_class() == workflow::v1::ANSWER_CLASS_A;
+    c[4] = a_class;
+    c[5] = a_class && closed;
+    c[6] = current->answer_class() == workflow::v1::ANSWER_CLASS_B &&
+           !current->commitments().empty() &&
+           std::all_of(
+               current->commitments().begin(), current->commitments().end(),
+               [](const auto& m) { return m.state() == workflow::v1::COMMITMENT_STATE_FULFILLED; });
+    const auto rating = current->evaluation().rating();
+    c[7] = rating != workflow::v1::RATING_UNSPECIFIED;
+    c[8] = rating == workflow::v1::RATING_SATISFIED;
+    c[9] = rating == workflow::v1::RATING_BASICALLY_SATISFIED;
+  }
+  c[10] = MetProposer(task);
+  return c;
+}
+
+// The groups a task is counted in.
+std::vector<std::pair<v1::GroupBy, std::string>> GroupsOf(const Task& task) {
+  std::vector<std::pair<v1::GroupBy, std::string>> g = {
+      {v1::GROUP_BY_NONE, ""},
+      {v1::GROUP_BY_UNIT, task.unit()},
+      {v1::GROUP_BY_CATEGORY, task.item().category()},
+      {v1::GROUP_BY_KIND, intake::v1::ItemKind_Name(task.item().kind())},
+      {v1::GROUP_BY_SESSION, task.item().session()}};
+  if (!task.leading_official().empty()) {
+    g.emplace_back(v1::GROUP_BY_LEADING_OFFICIAL, task.leading_official());
+  }
+  return g;
+}
+
+void AddCounts(SQLite::Database& tx, const Task& task, const Counts& delta) {
+  if (std::all_of(delta.begin(), delta.end(), [](int64_t d) { return d == 0; })) return;
+  for (auto& [dimension, value] : GroupsOf(task)) {
+    AddToCounters(tx,
+                  {task.item().year(), task.item().session(), static_cast<int>(task.item().kind()),
+                   dimension, std::move(value)},
+                  delta);
+  }
+}
+
+StoredEntry LoadOrNewEntry(SQLite::Database& conn, const std::string& item) {
+  if (auto stored = LoadEntry(conn, item); stored.has_value()) return *std::move(stored);
+  StoredEntry out;
+  out.entry.mutable_item()->set_item(item);
+  out.entry.set_name("ledger/" + item.substr(item.find('/') + 1));
+  return out;
+}
+
+// Units, answers and stage from the item's tasks; the stage intake and assignment set otherwise.
+void DeriveFromTasks(const std::vector<Task>& tasks, StoredEntry& stored) {
+  auto& e = stored.entry;
+  e.clear_units();
+  e.clear_answers();
+  std::vector<const Task*> answering;
+  for (const auto& t : tasks) {
+    if (t.state() == workflow::v1::TASK_STATE_CANCELLED) continue;
+    if (!t.leading_official().empty()) e.set_leading_official(t.leading_official());
+    if (!t.item().item().empty()) *e.mutable_item() = t.item();
+    auto* u = e.add_units();
+    u->set_unit(t.unit());
+    u->set_unit_display_name(t.unit_display_name());
+    u->set_role(t.role());
+    u->set_task(t.name());
+    u->set_task_state(t.state());
+    u->set_answer_deadline(t.deadline());
+    u->set_met_proposer(MetProposer(t));
+    u->set_returned_count(t.returned_count());
+    int open = 0;
+    for (const auto& a : t.answers()) {
+      if (!IsIssued(a)) continue;
+      auto* la = e.add_answers();
+      la->set_answer(a.name());
+      la->set_unit(t.unit());
+      la->set_answer_class(a.answer_class());
+      la->set_issue_date(ChinaDate(a.issue_time()));
+      la->set_on_time(!t.deadline().empty() && la->issue_date() <= t.deadline());
+      la->set_rating(a.evaluation().rating());
+      for (const auto& m : a.commitments()) {
+        open += m.state() == workflow::v1::COMMITMENT_STATE_OPEN;
+      }
+    }
+    u->set_open_commitments(open);
+    if (Answers(t)) answering.push_back(&t);
+  }
+  e.set_stage(static_cast<v1::Stage>(stored.pre_stage));
+  if (answering.empty() || stored.pre_stage == v1::STAGE_ENDED) return;
+  auto all = [&](auto pred) { return std::all_of(answering.begin(), answering.end(), pred); };
+  auto any = [&](auto pred) { return std::any_of(answering.begin(), answering.end(), pred); };
+  using workflow::v1::TaskState;
+  auto in = [](const Task* t, std::initializer_list<TaskState> states) {
+    return std::find(states.begin(), states.end(), t->state()) != states.end();
+  };
+  if (all([&](const Task* t) { return in(t, {workflow::v1::TASK_STATE_CLOSED}); })) {
+    e.set_stage(v1::STAGE_CLOSED);
+  } else if (all([&](const Task* t) {
+               return in(t, {workflow::v1::TASK_STATE_ANSWERED, workflow::v1::TASK_STATE_CLOSED});
+             })) {
+    e.set_stage(v1::STAGE_ANSWERED);
+  } else if (any([&](const Task* t) {
+               return !in(t, {workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT});
+             })) {
+    e.set_stage(v1::STAGE_HANDLING);
+  } else {
+    e.set_stage(v1::STAGE_ASSIGNED);
+  }
+}
+
+void DeriveAndSave(SQLite::Database& tx, StoredEntry& stored) {
+  DeriveFromTasks(TasksOfItem(tx, stored.entry.item().item()), stored);
+  SaveEntry(tx, stored);
+}
+
+void AppendTimeline(StoredEntry& stored, const events::v1::Event& event) {
+  auto* t = stored.entry.add_timeline();
+  t->set_type(TypeOf(event));
+  *t->mutable_occur_time() = event.occur_time();
+  t->set_actor(event.actor().principal());
+  t->set_source(event.source());
+}
+
+void SetSummaryFromIntake(const intake::v1::Item& item, StoredEntry& stored) {
+  auto* s = stored.entry.mutable_item();
+  s->set_item(item.name());
+  s->set_kind(item.kind());
+  s->set_session(item.session());
+  s->set_year(item.year());
+  s->set_title(item.title());
+  s->set_category(item.category());
+  stored.entry.set_kind(item.kind());
+}
+
+bool IsOffice(const Caller& caller) {
+  switch (caller.role()) {
+    case common::v1::ROLE_SUPERVISION_OFFICE:
+    case common::v1::ROLE_CONGRESS_OFFICE:
+    case common::v1::ROLE_CPPCC_OFFICE:
+    case common::v1::ROLE_GOVERNMENT_OFFICE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsUnit(const Caller& caller) {
+  return !caller.unit().empty() && (caller.role() == common::v1::ROLE_UNIT_CLERK ||
+                                    caller.role() == common::v1::ROLE_UNIT_DEPUTY_HEAD ||
+                                    caller.role() == common::v1::ROLE_UNIT_HEAD);
+}
+
+absl::Status CheckReader(const Caller& caller) {
+  if (IsOffice(caller) || IsUnit(caller)) return absl::OkStatus();
+  return PermissionDenied("only the offices and handling units read the ledger and figures");
+}
+
+double Rate(int64_t numerator, int64_t denominator) {
+  return denominator == 0 ? 0.0 : static_cast<double>(numerator) / static_cast<double>(denominator);
+}
+
+}  // namespace
+
+v1::Figures FiguresOf(const v1::FigureCounts& c) {
+  v1::Figures f;
+  f.set_answer_rate(Rate(c.answered(), c.assigned()));
+  f.set_on_time_answer_rate(Rate(c.answered_on_time(), c.assigned()));
+  f.set_close_rate(Rate(c.closed(), c.assigned()));
+  f.set_class_a_close_rate(Rate(c.class_a_closed(), c.class_a()));
+  f.set_satisfaction_rate(Rate(c.satisfied() + c.basically_satisfied(), c.rated()));
+  f.set_strict_satisfaction_rate(Rate(c.satisfied(), c.rated()));
+  f.set_meeting_rate(Rate(c.met(), c.assigned()));
+  f.set_resolution_rate(Rate(c.class_a() + c.class_b_fulfilled(), c.assigned()));
+  return f;
+}
+
+SupervisionCore::SupervisionCore(Database& db, const Clock& clock,
+                                 const WorkingDayCalendar& calendar, SupervisionOptions options)
+    : db_(db), clock_(clock), calendar_(calendar), options_(options) {}
+
+absl::Status SupervisionCore::ApplyIntakeEvent(SQLite::Database& tx,
+                                               const events::v1::Event& event) {
+  return Apply(tx, event, true);
+}
+absl::Status SupervisionCore::ApplyAssignmentEvent(SQLite::Database& tx,
+                                                   const events::v1::Event& event) {
+  return Apply(tx, event, true);
+}
+absl::Status SupervisionCore::ApplyWorkflowEvent(SQLite::Database& tx,
+                                                 const events::v1::Event& event) {
+  return Apply(tx, event, true);
+}
+
+absl::Status SupervisionCore::Apply(SQLite::Database& tx, const events::v1::Event& event,
+                                    bool journal) {
+  static const std::set<std::string> kIntake = {
+      "huiyin.intake.v1.ItemSubmitted", "huiyin.intake.v1.ItemAccepted",
+      "huiyin.intake.v1.ItemRejected", "huiyin.intake.v1.ItemMerged",
+      "huiyin.intake.v1.ItemWithdrawn"};
+  static const std::set<std::string> kAssignment = {
+      "huiyin.assignment.v1.ItemAssigned",       "huiyin.assignment.v1.ItemReassigned",
+      "huiyin.assignment.v1.ObjectionRaised",    "huiyin.assignment.v1.ObjectionUpheld",
+      "huiyin.assignment.v1.ExtensionRequested", "huiyin.assignment.v1.ExtensionDecided"};
+  const std::string type = TypeOf(event);
+  const std::string& value = event.payload().value();
+  std::optional<StoredEntry> stored;
+  if (kIntake.count(type) > 0) {
+    // Every intake event carries the whole item as field 1.
+    intake::v1::ItemSubmitted e;
+    if (!e.ParseFromString(value)) return absl::InvalidArgumentError("bad intake payload");
+    stored = LoadOrNewEntry(tx, e.item().name());
+    SetSummaryFromIntake(e.item(), *stored);
+    if (type == "huiyin.intake.v1.ItemSubmitted") {
+      stored->pre_stage = std::max<int>(stored->pre_stage, v1::STAGE_SUBMITTED);
+    } else if (type == "huiyin.intake.v1.ItemAccepted") {
+      stored->pre_stage = std::max<int>(stored->pre_stage, v1::STAGE_ACCEPTED);
+    } else {
+      stored->pre_stage = v1::STAGE_ENDED;
+    }
+  } else if (kAssignment.count(type) > 0) {
+    // These carry the whole assignment as field 1.
+    assignment::v1::ItemAssigned e;
+    if (!e.ParseFromString(value)) return absl::InvalidArgumentError("bad assignment payload");
+    stored = LoadOrNewEntry(tx, e.assignment().item().item());
+    stored->pre_stage = std::max<int>(stored->pre_stage, v1::STAGE_ASSIGNED);
+    if (stored->entry.item().year() == 0) *stored->entry.mutable_item() = e.assignment().item();
+    stored->entry.set_kind(e.assignment().item().kind());
+  } else if (absl::StartsWith(type, "huiyin.workflow.v1.") &&
+             workflow::v1::TaskCreated::descriptor()->file()->FindMessageTypeByName(
+                 type.substr(sizeof("huiyin.workflow.v1.") - 1)) != nullptr) {
+    // Every workflow event carries the whole task as field 1.
+    workflow::v1::TaskCreated e;
+    if (!e.ParseFromString(value)) return absl::InvalidArgumentError("bad workflow payload");
+    const Task& task = e.task();
+    const auto before = LoadTask(tx, task.name());
+    Counts delta = ContributionOf(task);
+    if (before.has_value()) {
+      const Counts old = ContributionOf(*before);
+      AddCounts(tx, *before, [&] {
+        Counts neg;
+        for (size_t i = 0; i < old.size(); ++i) neg[i] = -old[i];
+        return neg;
+      }());
+    }
+    AddCounts(tx, task, delta);
+    UpsertTask(tx, task);
+    stored = LoadOrNewEntry(tx, task.item().item());
+    stored->entry.set_kind(task.item().kind());
+  } else {
+    return absl::OkStatus();
+  }
+  if (journal) AppendJournal(tx, event);
+  AppendTimeline(*stored, event);
+  DeriveAndSave(tx, *stored);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::RebuildLedgerResponse> SupervisionCore::RebuildLedger(
+    const Caller& caller, const v1::RebuildLedgerRequest& /*request*/) {
+  if (caller.role() != common::v1::ROLE_SUPERVISION_OFFICE) {
+    return PermissionDenied("only the supervision office rebuilds the ledger");
+  }
+  v1::RebuildLedgerResponse out;
+  auto s = db_.Write([&](SQLite::Database& tx) -> absl::Status {
+    const std::vector<events::v1::Event> replay = LoadJournal(tx);
+    ClearReadModel(tx);
+    for (const auto& event : replay) {
+      if (auto applied = Apply(tx, event, false); !applied.ok()) return applied;
+    }
+    out.set_events_replayed(static_cast<int64_t>(replay.size()));
+    out.set_entries(CountEntries(tx));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+void SupervisionCore::Annotate(v1::LedgerEntry& entry) const {
+  const absl::CivilDay today = clock_.Today();
+  bool overdue = false;
+  for (auto& u : *entry.mutable_units()) {
+    const bool open = u.role() != assignment::v1::UNIT_ROLE_CO &&
+                      (u.task_state() == workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT ||
+                       u.task_state() == workflow::v1::TASK_STATE_HANDLING);
+    const auto deadline = ParseCivilDay(u.answer_deadline());
+    if (!open || !deadline.has_value()) continue;
+    if (today > *deadline) {
+      u.set_deadline_state(v1::DEADLINE_STATE_OVERDUE);
+      overdue = true;
+      continue;
+    }
+    auto left = calendar_.CountWorkingDays(today, *deadline);
+    // Outside the calendar's known years: judged by calendar days rather than not at all.
+    const int64_t days = left.ok() ? *left : (*deadline - today);
+    u.set_deadline_state(days <= options_.due_soon_working_days ? v1::DEADLINE_STATE_DUE_SOON
+                                                                : v1::DEADLINE_STATE_ON_TRACK);
+  }
+  entry.set_overdue(overdue);
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> SupervisionCore::OverdueByUnit() const {
+  const std::string today = absl::FormatCivilTime(clock_.Today());
+  std::map<std::string, int64_t> out;
+  auto s = db_.Read([&](SQLite::Database& conn) {
+    for (const Task& t : AllTasks(conn)) {
+      if (!Answers(t) || t.deadline().empty()) continue;
+      const bool open = t.state() == workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT ||
+                        t.state() == workflow::v1::TASK_STATE_HANDLING;
+      out[t.unit()] += open && today > t.deadline();
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::LedgerEntry> SupervisionCore::GetLedgerEntry(
+    const Caller& caller, const v1::GetLedgerEntryRequest& request) const {
+  if (auto s = CheckReader(caller); !s.ok()) return s;
+  if (!absl::StartsWith(request.name(), "ledger/") || request.name().size() <= 7) {
+    return InvalidField("name", "must look like ledger/{item}");
+  }
+  const std::string item = "items/" + request.name().substr(7);
+  std::optional<v1::LedgerEntry> found;
+  auto s = db_.Read([&](SQLite::Database& conn) {
+    if (auto stored = LoadEntry(conn, item); stored.has_value()) found = stored->entry;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  const bool visible =
+      found.has_value() &&
+      (IsOffice(caller) || std::any_of(found->units().begin(), found->units().end(),
+                                       [&](const auto& u) { return u.unit() == caller.unit(); }));
+  if (!visible) return NotFound(request.name());
+  Annotate(*found);
+  return *found;
+}
+
+absl::StatusOr<v1::ListLedgerResponse> SupervisionCore::ListLedger(
+    const Caller& caller, const v1::ListLedgerRequest& request) const {
+  if (auto s = CheckReader(caller); !s.ok()) return s;
+  if (IsUnit(caller) && !request.unit().empty() && request.unit() != caller.unit()) {
+    return PermissionDenied("a unit reads the ledger of its own items only");
+  }
+  const std::string unit = IsUnit(caller) ? caller.unit() : request.unit();
+  auto size = EffectivePageSize(request.page_size(), 50, 500);
+  if (!size.ok()) return size.status();
+  v1::ListLedgerRequest query = request;
+  query.clear_page_size();
+  query.clear_page_token();
+  const uint64_t hash = QueryHash(query);
+  int64_t after = 0;
+  if (!request.page_token().empty()) {
+    auto decoded = DecodePageToken(request.page_token(), hash);
+    if (!decoded.ok()) return decoded.status();
+    after = *decoded;
+  }
+  v1::ListLedgerResponse out;
+  auto s = db_.Read([&](SQLite::Database& conn) {
+    LedgerFilter filter;
+    filter.year = request.year();
+    filter.session = request.session();
+    filter.kind = static_cast<int>(request.kind());
+    filter.unit = unit;
+    filter.category = request.category();
+    filter.leading_official = request.leading_official();
+    filter.stage = static_cast<int>(request.stage());
+    ScanEntries(conn, filter, after, [&](int64_t seq, v1::LedgerEntry e) {
+      Annotate(e);
+      if (request.overdue_only() && !e.overdue()) return true;
+      if (out.entries_size() == *size) {
+        out.set_next_page_token(EncodePageToken(hash, after));
+        return false;
+      }
+      after = seq;
+      *out.add_entries() = std::move(e);
+      return true;
+    });
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::GetFiguresResponse> SupervisionCore::GetFigures(
+    const Caller& caller, const v1::GetFiguresRequest& request) const {
+  if (auto s = CheckReader(caller); !s.ok()) return s;
+  if (request.year() <= 0) return InvalidField("year", "is required");
+  v1::GroupBy group_by =
+      request.group_by() == v1::GROUP_BY_UNSPECIFIED ? v1::GROUP_BY_NONE : request.group_by();
+  std::string only_value;
+  if (IsUnit(caller)) {
+    if (group_by != v1::GROUP_BY_UNIT && group_by != v1::GROUP_BY_NONE) {
+      return PermissionDenied("a unit reads its own figures only");
+    }
+    group_by = v1::GROUP_BY_UNIT;
+    only_value = caller.unit();
+  }
+  v1::GetFiguresResponse out;
+  auto s = db_.Read([&](SQLite::Database& conn) {
+    for (const auto& [value, counts] :
+         SumCounters(conn, request.year(), request.session(), static_cast<int>(request.kind()),
+                     group_by, only_value)) {
+      // A group whose tasks all moved elsewhere nets to zero: not a group any more.
+      if (std::all_of(counts.begin(), counts.end(), [](int64_t n) { return n == 0; })) continue;
+      auto* row = out.add_rows();
+      row->set_group(value);
+      auto* c = row->mutable_counts();
+      const auto* d = c->GetDescriptor();
+      for (size_t i = 0; i < kCounterColumns.size(); ++i) {
+        c->GetReflection()->SetInt64(c, d->FindFieldByName(kCounterColumns[i]), counts[i]);
+      }
+      *row->mutable_figures() = FiguresOf(*c);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace huiyin::supervision

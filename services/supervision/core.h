@@ -1,0 +1,75 @@
+// Supervision's core, first slice: the ledger (台账) and the figures (办理指标), kept from the
+// feeds of intake, assignment and workflow. Each Apply* runs inside the EventConsumer's
+// transaction: the event is journalled, the read model updated, and the figure counters moved by
+// the difference between the changed task's contribution before and after the event, so
+// GetFigures reads counters only.
+//
+//   SupervisionCore core(db, clock, calendar, SupervisionOptions{});
+//   EventConsumer feed(options, db, clock, [&](SQLite::Database& tx, const Event& e) {
+//     return core.ApplyWorkflowEvent(tx, e);
+//   });
+//   auto figures = core.GetFigures(caller, request);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "SQLiteCpp/Database.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/base/clock.h"
+#include "common/calendar/working_day_calendar.h"
+#include "common/store/database.h"
+#include "huiyin/common/v1/identity.pb.h"
+#include "huiyin/events/v1/events.pb.h"
+#include "huiyin/supervision/v1/supervision.pb.h"
+
+namespace huiyin::supervision {
+
+inline constexpr char kServicePrincipal[] = "systems/huiyin-supervision";
+
+struct SupervisionOptions {
+  // An answer deadline with at most this many working days left is DUE_SOON (临期).
+  int due_soon_working_days = 10;
+};
+
+class SupervisionCore {
+ public:
+  SupervisionCore(Database& db, const Clock& clock, const WorkingDayCalendar& calendar,
+                  SupervisionOptions options);
+
+  // Event appliers (the EventConsumer's Apply); unknown payload types are skipped.
+  absl::Status ApplyIntakeEvent(SQLite::Database& tx, const events::v1::Event& event);
+  absl::Status ApplyAssignmentEvent(SQLite::Database& tx, const events::v1::Event& event);
+  absl::Status ApplyWorkflowEvent(SQLite::Database& tx, const events::v1::Event& event);
+
+  // Empties the read model and the counters and replays the journal; the supervision office only.
+  absl::StatusOr<v1::RebuildLedgerResponse> RebuildLedger(const common::v1::Caller& caller,
+                                                          const v1::RebuildLedgerRequest& request);
+
+  absl::StatusOr<v1::LedgerEntry> GetLedgerEntry(const common::v1::Caller& caller,
+                                                 const v1::GetLedgerEntryRequest& request) const;
+  absl::StatusOr<v1::ListLedgerResponse> ListLedger(const common::v1::Caller& caller,
+                                                    const v1::ListLedgerRequest& request) const;
+  absl::StatusOr<v1::GetFiguresResponse> GetFigures(const common::v1::Caller& caller,
+                                                    const v1::GetFiguresRequest& request) const;
+
+  // Answering tasks not answered and past their answer deadline today, by unit (for metrics).
+  absl::StatusOr<std::map<std::string, int64_t>> OverdueByUnit() const;
+
+ private:
+  absl::Status Apply(SQLite::Database& tx, const events::v1::Event& event, bool journal);
+  // Sets the deadline states and the overdue flag against today.
+  void Annotate(v1::LedgerEntry& entry) const;
+
+  Database& db_;
+  const Clock& clock_;
+  const WorkingDayCalendar& calendar_;
+  SupervisionOptions options_;
+};
+
+// The figures of a set of counts, exactly as defined in supervision.proto.
+v1::Figures FiguresOf(const v1::FigureCounts& counts);
+
+}  // namespace huiyin::supervision
