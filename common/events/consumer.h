@@ -39,6 +39,10 @@ struct EventConsumerOptions {
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
+// Options to follow `source`'s feed at `address` (a channel of its own) as `self`, a system.
+EventConsumerOptions FeedOptions(std::string source, const std::string& address,
+                                 std::string internal_credential, common::v1::Caller self);
+
 class EventConsumer {
  public:
   using Apply = std::function<absl::Status(SQLite::Database& tx, const events::v1::Event& event)>;

@@ -62,12 +62,7 @@ int Run(int argc, char** argv) {
   const Caller self = MakeCaller(kServicePrincipal, common::v1::ROLE_SYSTEM, "", "督查服务");
 
   auto follow = [&](const std::string& source, const std::string& address) {
-    EventConsumerOptions o;
-    o.source = source;
-    o.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-    o.internal_credential = server.internal_credential();
-    o.self = self;
-    return o;
+    return FeedOptions(source, address, server.internal_credential(), self);
   };
   EventConsumer intake_feed(follow("intake", settings.intake_address()), **db, clock,
                             [&](SQLite::Database& tx, const events::v1::Event& event) {
