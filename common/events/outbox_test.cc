@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/events/huiyin_events_test_migrations.h"
+#include "common/events/testing/fake_feed.h"
 #include "common/identity/caller.h"
 #include "common/store/database.h"
 #include "google/protobuf/wrappers.pb.h"
@@ -41,15 +42,7 @@ class OutboxTest : public ::testing::Test {
     });
   }
 
-  std::vector<events::v1::Event> All() {
-    std::vector<events::v1::Event> out;
-    EXPECT_TRUE(db_->Read([&](SQLite::Database& c) {
-                    auto e = ReadEventsAfter(c, 0, 1000);
-                    if (e.ok()) out = *e;
-                    return e.status();
-                  }).ok());
-    return out;
-  }
+  std::vector<events::v1::Event> All() { return testing::AllEvents(*db_); }
 
   events::v1::VerifyChainResponse Verify() {
     events::v1::VerifyChainResponse r;

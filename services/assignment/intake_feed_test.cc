@@ -1,16 +1,11 @@
 // Intake's feed end to end: a real EventFeedService over a producer database that writes intake's
 // events, and the EventConsumer applying them to assignment's store, across a restart.
-#include <filesystem>
-
 #include "common/events/consumer.h"
-#include "common/events/feed_service.h"
-#include "common/events/outbox.h"
+#include "common/events/testing/fake_feed.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server_builder.h"
 #include "huiyin/assignment/v1/assignment_events.pb.h"
 #include "services/assignment/intake_client.h"
 #include "services/assignment/testing.h"
@@ -24,65 +19,29 @@ using testing::GovernmentOffice;
 
 constexpr char kCredential[] = "feed-test-credential";
 
-// Intake as far as its feed goes: the shared outbox tables, served over gRPC.
-class FakeIntakeFeed {
+// Intake's feed, with the one fact assignment cares about.
+class FakeIntakeFeed : public ::huiyin::testing::FakeFeed {
  public:
-  explicit FakeIntakeFeed(const std::string& path) {
-    DatabaseOptions options;
-    options.path = path;
-    // The first two migrations of any service are the shared outbox and cursor tables.
-    auto db =
-        Database::Open(options, EmbeddedTextList(kMigrations.begin(), kMigrations.begin() + 2));
-    EXPECT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    feed_ = std::make_unique<EventFeedService>(*db_, kCredential);
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(feed_.get());
-    server_ = builder.BuildAndStart();
-  }
-  ~FakeIntakeFeed() {
-    feed_->Stop();
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    db_->Close();
-  }
-  void Publish(const std::string& subject, const google::protobuf::Message& payload) {
-    ASSERT_TRUE(db_->Write([&](SQLite::Database& tx) {
-                     return outbox_
-                         .Append(tx,
-                                 {subject, testing::CongressOffice(), absl::Now(), "", &payload})
-                         .status();
-                   })
-                    .ok());
-  }
+  explicit FakeIntakeFeed(const std::string& path)
+      : FakeFeed("intake", path, kCredential, testing::CongressOffice()) {}
   void Accept(const intake::v1::Item& item) {
     intake::v1::ItemAccepted accepted;
     *accepted.mutable_item() = item;
     Publish(item.name(), accepted);
   }
-  int port() const { return port_; }
-
- private:
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<EventFeedService> feed_;
-  std::unique_ptr<grpc::Server> server_;
-  Outbox outbox_{"intake"};
-  int port_ = 0;
 };
 
 class IntakeFeedTest : public testing::AssignmentFixture {
  protected:
   void TearDown() override {
     consumer_.reset();
-    intake_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(intake_path_ + suffix);
+    intake_.reset();  // removes its database
     AssignmentFixture::TearDown();
   }
   void StartConsumer() {
     EventConsumerOptions options;
     options.source = "intake";
-    options.channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(intake_->port()),
-                                          grpc::InsecureChannelCredentials());
+    options.channel = grpc::CreateChannel(intake_->address(), grpc::InsecureChannelCredentials());
     options.internal_credential = kCredential;
     options.self = MakeCaller(kServicePrincipal, common::v1::ROLE_SYSTEM);
     options.page_size = 2;  // several pages, several transactions

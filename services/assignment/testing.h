@@ -15,6 +15,7 @@
 #include "common/base/ids.h"
 #include "common/calendar/working_day_calendar.h"
 #include "common/events/outbox.h"
+#include "common/events/testing/fake_feed.h"
 #include "common/identity/caller.h"
 #include "common/store/database.h"
 #include "google/protobuf/util/time_util.h"
@@ -258,25 +259,11 @@ class AssignmentFixture : public ::testing::Test {
     return a.ok() ? *a : v1::Assignment();
   }
 
-  std::vector<events::v1::Event> Events() {
-    std::vector<events::v1::Event> out;
-    EXPECT_TRUE(db_->Read([&](SQLite::Database& c) {
-                     auto e = ReadEventsAfter(c, 0, 100000);
-                     if (e.ok()) out = *e;
-                     return e.status();
-                   })
-                    .ok());
-    return out;
-  }
+  std::vector<events::v1::Event> Events() { return ::huiyin::testing::AllEvents(*db_); }
   // The payloads of one type, oldest first.
   template <typename Payload>
   std::vector<Payload> EventsOf() {
-    std::vector<Payload> out;
-    for (const auto& e : Events()) {
-      Payload p;
-      if (e.payload().UnpackTo(&p)) out.push_back(std::move(p));
-    }
-    return out;
+    return ::huiyin::testing::PayloadsOf<Payload>(Events());
   }
 
   // A Monday in the middle of the assignment season.

@@ -3,7 +3,7 @@
 #include <set>
 #include <thread>
 
-#include "common/events/outbox.h"
+#include "common/events/testing/fake_feed.h"
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
@@ -24,15 +24,7 @@ using testing::Suggestion;
 
 class IntakeCoreTest : public IntakeFixture {
  protected:
-  std::vector<events::v1::Event> Events() {
-    std::vector<events::v1::Event> out;
-    EXPECT_TRUE(db_->Read([&](SQLite::Database& c) {
-                    auto e = ReadEventsAfter(c, 0, 1000);
-                    if (e.ok()) out = *e;
-                    return e.status();
-                  }).ok());
-    return out;
-  }
+  std::vector<events::v1::Event> Events() { return ::huiyin::testing::AllEvents(*db_); }
   v1::Item Property() { return Submit(Suggestion(testing::kPropertyTitle, testing::kPropertyBody)); }
 };
 

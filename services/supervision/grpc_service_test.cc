@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "common/events/consumer.h"
-#include "common/events/feed_service.h"
-#include "common/events/outbox.h"
+#include "common/events/testing/fake_feed.h"
 #include "common/identity/caller.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -27,6 +26,8 @@
 
 namespace huiyin::supervision {
 namespace {
+
+using ::huiyin::testing::FakeFeed;
 
 constexpr char kCredential[] = "supervision-test-credential";
 
@@ -43,52 +44,6 @@ void RemoveFiles(const std::string& path) {
 Caller Office() {
   return MakeCaller("persons/sup-1", common::v1::ROLE_SUPERVISION_OFFICE, "", "县政府督查室");
 }
-
-// Another service as far as its feed goes: the shared outbox tables, served over gRPC.
-class FakeFeed {
- public:
-  explicit FakeFeed(const std::string& source)
-      : outbox_(source), path_(TempPath("feed-" + source)) {
-    RemoveFiles(path_);
-    DatabaseOptions options;
-    options.path = path_;
-    // The first two migrations of any service are the shared outbox and cursor tables.
-    auto db =
-        Database::Open(options, EmbeddedTextList(kMigrations.begin(), kMigrations.begin() + 2));
-    EXPECT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    feed_ = std::make_unique<EventFeedService>(*db_, kCredential);
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(feed_.get());
-    server_ = builder.BuildAndStart();
-  }
-  ~FakeFeed() {
-    feed_->Stop();
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    db_->Close();
-    RemoveFiles(path_);
-  }
-  void Publish(const std::string& subject, const google::protobuf::Message& payload) {
-    ASSERT_TRUE(
-        db_->Write([&](SQLite::Database& tx) {
-             return outbox_.Append(tx, {subject, Office(), absl::Now(), "", &payload}).status();
-           })
-            .ok());
-    ++published_;
-  }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  int64_t published() const { return published_; }
-
- private:
-  Outbox outbox_;
-  std::string path_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<EventFeedService> feed_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
-  int64_t published_ = 0;
-};
 
 class SupervisionGrpcTest : public ::testing::Test {
  protected:
@@ -165,9 +120,9 @@ class SupervisionGrpcTest : public ::testing::Test {
 };
 
 TEST_F(SupervisionGrpcTest, ThreeFeedsFillTheLedgerAndTheFigures) {
-  FakeFeed intake("intake");
-  FakeFeed assignment("assignment");
-  FakeFeed workflow("workflow");
+  FakeFeed intake("intake", TempPath("feed-intake"), kCredential, Office());
+  FakeFeed assignment("assignment", TempPath("feed-assignment"), kCredential, Office());
+  FakeFeed workflow("workflow", TempPath("feed-workflow"), kCredential, Office());
   assignment::v1::ItemSummary summary;
   summary.set_item("items/i1");
   summary.set_kind(intake::v1::ITEM_KIND_SUGGESTION);

@@ -3,11 +3,8 @@
 // refusals reach a client as PERMISSION_DENIED.
 #include "services/workflow/grpc_service.h"
 
-#include <filesystem>
-
 #include "common/events/consumer.h"
-#include "common/events/feed_service.h"
-#include "common/events/outbox.h"
+#include "common/events/testing/fake_feed.h"
 #include "common/status/errors.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "grpcpp/create_channel.h"
@@ -19,53 +16,11 @@
 namespace huiyin::workflow {
 namespace {
 
+using ::huiyin::testing::FakeFeed;
 using testing::ClerkOf;
 using testing::Proposer;
 
 constexpr char kCredential[] = "workflow-test-credential";
-
-// Another service as far as its feed goes: the shared outbox tables, served over gRPC.
-class FakeFeed {
- public:
-  FakeFeed(const std::string& source, const std::string& path) : outbox_(source), path_(path) {
-    DatabaseOptions options;
-    options.path = path;
-    // The first two migrations of any service are the shared outbox and cursor tables.
-    auto db =
-        Database::Open(options, EmbeddedTextList(kMigrations.begin(), kMigrations.begin() + 2));
-    EXPECT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    feed_ = std::make_unique<EventFeedService>(*db_, kCredential);
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(feed_.get());
-    server_ = builder.BuildAndStart();
-  }
-  ~FakeFeed() {
-    feed_->Stop();
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    db_->Close();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
-  void Publish(const std::string& subject, const google::protobuf::Message& payload) {
-    ASSERT_TRUE(db_->Write([&](SQLite::Database& tx) {
-                     return outbox_
-                         .Append(tx,
-                                 {subject, testing::GovernmentOffice(), absl::Now(), "", &payload})
-                         .status();
-                   })
-                    .ok());
-  }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-
- private:
-  Outbox outbox_;
-  std::string path_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<EventFeedService> feed_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
-};
 
 class WorkflowGrpcTest : public testing::WorkflowFixture {
  protected:
@@ -127,8 +82,9 @@ class WorkflowGrpcTest : public testing::WorkflowFixture {
 };
 
 TEST_F(WorkflowGrpcTest, FeedsOfIntakeAndAssignmentMakeTasksThenOnlyTheLeadProposerRates) {
-  FakeFeed intake("intake", path_ + "-intake.db");
-  FakeFeed assignment("assignment", path_ + "-assignment.db");
+  FakeFeed intake("intake", path_ + "-intake.db", kCredential, testing::GovernmentOffice());
+  FakeFeed assignment("assignment", path_ + "-assignment.db", kCredential,
+                      testing::GovernmentOffice());
   intake::v1::ItemAccepted accepted;
   *accepted.mutable_item() = testing::AcceptedItem("g1");
   intake.Publish("items/g1", accepted);

@@ -15,6 +15,7 @@
 #include "common/base/ids.h"
 #include "common/calendar/working_day_calendar.h"
 #include "common/events/outbox.h"
+#include "common/events/testing/fake_feed.h"
 #include "common/identity/caller.h"
 #include "common/store/database.h"
 #include "common/text/normalize.h"
@@ -345,24 +346,11 @@ class WorkflowFixture : public ::testing::Test {
     return issued.ok() ? *issued : v1::Answer();
   }
 
-  std::vector<events::v1::Event> Events() {
-    std::vector<events::v1::Event> out;
-    EXPECT_TRUE(db_->Read([&](SQLite::Database& c) {
-                     auto e = ReadEventsAfter(c, 0, 100000);
-                     if (e.ok()) out = *e;
-                     return e.status();
-                   })
-                    .ok());
-    return out;
-  }
+  std::vector<events::v1::Event> Events() { return ::huiyin::testing::AllEvents(*db_); }
+  // The payloads of one type, oldest first.
   template <typename Payload>
   std::vector<Payload> EventsOf() {
-    std::vector<Payload> out;
-    for (const auto& e : Events()) {
-      Payload p;
-      if (e.payload().UnpackTo(&p)) out.push_back(std::move(p));
-    }
-    return out;
+    return ::huiyin::testing::PayloadsOf<Payload>(Events());
   }
 
   // 2025-03-10 is a Monday in the assignment season.
