@@ -18,6 +18,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "prometheus/text_serializer.h"
+#include "services/gateway/http_body.h"
 #include "services/gateway/http_errors.h"
 #include "services/gateway/openapi.h"
 #include "services/gateway/transcoder.h"
@@ -26,6 +27,7 @@ namespace huiyin::gateway {
 namespace {
 
 constexpr char kJson[] = "application/json; charset=utf-8";
+constexpr char kPrivate[] = "private, no-store";
 
 std::string RequestIdFor(const httplib::Request& req) {
   std::string given = req.get_header_value("X-Request-Id");
@@ -140,7 +142,7 @@ void HttpGateway::ApplyCors(const httplib::Request& req, httplib::Response& res)
   if (origin.empty() || !OriginAllowed(req)) return;
   res.set_header("Access-Control-Allow-Origin", origin);
   res.set_header("Vary", "Origin");
-  res.set_header("Access-Control-Expose-Headers", "X-Request-Id, ETag, Retry-After");
+  res.set_header("Access-Control-Expose-Headers", "X-Request-Id, ETag, Last-Modified, Content-Disposition, Retry-After");
 }
 
 bool HttpGateway::Throttled(const std::string& client, httplib::Response& res,
@@ -221,7 +223,7 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
       res.status = 204;
       res.set_header("Access-Control-Allow-Methods", match.route->http_method);
       res.set_header("Access-Control-Allow-Headers",
-                     "Authorization, Content-Type, X-Api-Key, X-Request-Id, If-Match");
+                     "Authorization, Content-Type, X-Api-Key, X-Request-Id, If-Match, If-None-Match");
       res.set_header("Access-Control-Max-Age", "600");
     }
   } else if (match.route == nullptr) {
@@ -287,14 +289,64 @@ void HttpGateway::Transcode(const RouteTable::Match& match, const httplib::Reque
     if (s.code() == absl::StatusCode::kUnavailable) res.set_header("Retry-After", "1");
     return Fail(res, s, request_id);
   }
-  const auto* response_etag = response->GetDescriptor()->FindFieldByName("etag");
-  if (response_etag != nullptr &&
-      response_etag->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
-    std::string etag = response->GetReflection()->GetString(*response, response_etag);
-    if (!etag.empty()) res.set_header("ETag", absl::StrCat("\"", etag, "\""));
+  if (IsHttpBody(*route.method->output_type())) {
+    return WriteHttpBody(*response, known, req, res);
+  }
+  WriteJson(*response, known, req, res);
+}
+
+std::string HttpGateway::PublicCacheControl() const {
+  int seconds = config_.gateway().public_cache_seconds();
+  return seconds > 0 ? absl::StrCat("public, max-age=", seconds) : "no-cache";
+}
+
+// What a person or system reads with its credential may hold personal data: no cache keeps it.
+// What the public reads may be cached anywhere and is revalidated by its validators.
+void HttpGateway::WriteHttpBody(const google::protobuf::Message& message, bool authenticated,
+                                const httplib::Request& req, httplib::Response& res) const {
+  common::v1::HttpBody body;
+  body.CopyFrom(message);
+  absl::Time modified = body.has_last_modified()
+                            ? absl::FromUnixSeconds(body.last_modified().seconds())
+                            : absl::InfinitePast();
+  if (authenticated) body.set_cache_control(kPrivate);
+  for (const auto& [name, value] : HttpBodyHeaders(body, PublicCacheControl())) {
+    res.set_header(name, value);
+  }
+  if (!authenticated && req.method == "GET" &&
+      NotModified(req.get_header_value("If-None-Match"),
+                  req.get_header_value("If-Modified-Since"), body.etag(), modified)) {
+    res.status = 304;
+    return;
   }
   res.status = 200;
-  res.set_content(ToJson(*response), kJson);
+  res.set_content(body.data(), body.content_type().empty() ? "application/octet-stream"
+                                                            : body.content_type());
+}
+
+void HttpGateway::WriteJson(const google::protobuf::Message& response, bool authenticated,
+                            const httplib::Request& req, httplib::Response& res) const {
+  std::string etag;
+  const auto* etag_field = response.GetDescriptor()->FindFieldByName("etag");
+  if (etag_field != nullptr &&
+      etag_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+    etag = response.GetReflection()->GetString(response, etag_field);
+  }
+  std::string json = ToJson(response);
+  if (authenticated) {
+    res.set_header("Cache-Control", kPrivate);
+  } else if (req.method == "GET") {
+    if (etag.empty()) etag = BodyEtag(json);
+    res.set_header("Cache-Control", PublicCacheControl());
+    if (NotModified(req.get_header_value("If-None-Match"), "", etag, absl::InfinitePast())) {
+      res.set_header("ETag", absl::StrCat("\"", etag, "\""));
+      res.status = 304;
+      return;
+    }
+  }
+  if (!etag.empty()) res.set_header("ETag", absl::StrCat("\"", etag, "\""));
+  res.status = 200;
+  res.set_content(json, kJson);
 }
 
 absl::Status HttpGateway::Start() {

@@ -51,6 +51,11 @@ class HttpGateway {
   void ApplyCors(const httplib::Request& req, httplib::Response& res);
   // Answers 429 with Retry-After when `client` is over its rate.
   bool Throttled(const std::string& client, httplib::Response& res, const std::string& request_id);
+  void WriteHttpBody(const google::protobuf::Message& message, bool authenticated,
+                     const httplib::Request& req, httplib::Response& res) const;
+  void WriteJson(const google::protobuf::Message& response, bool authenticated,
+                 const httplib::Request& req, httplib::Response& res) const;
+  std::string PublicCacheControl() const;
   void Observe(const std::string& route, const httplib::Request& req, int status, absl::Time start);
   void AddBuiltinRoutes();
 

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "services/gateway/http_body.h"
 
 namespace huiyin::gateway {
 namespace {
@@ -140,13 +141,20 @@ json ErrorSchema() {
                   {"items", {{"type", "object"}, {"additionalProperties", true}}}}}}}}}}}};
 }
 
-json Responses(const json& ok_schema) {
+json Responses(const std::string& content_type, const json& ok_schema) {
   json error = {
       {"description", "Error (see the error shape)"},
       {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
-  return {{"200",
-           {{"description", "OK"}, {"content", {{"application/json", {{"schema", ok_schema}}}}}}},
+  return {{"200", {{"description", "OK"}, {"content", {{content_type, {{"schema", ok_schema}}}}}}},
           {"default", error}};
+}
+
+// An HttpBody method answers with its own media type (HTML, Atom, CSV, a workbook).
+json ResponsesOf(const google::protobuf::MethodDescriptor& method, SchemaBuilder& schemas) {
+  if (IsHttpBody(*method.output_type())) {
+    return Responses("*/*", {{"type", "string"}, {"format", "binary"}});
+  }
+  return Responses("application/json", Ref(schemas.Add(*method.output_type())));
 }
 
 }  // namespace
@@ -181,7 +189,7 @@ json OpenApiDocument(const RouteTable& table) {
     json operation = {{"operationId", method->name()},
                       {"summary", absl::StrCat(method->service()->name(), ".", method->name())},
                       {"tags", {method->service()->name()}},
-                      {"responses", Responses(Ref(schemas.Add(*method->output_type())))}};
+                      {"responses", ResponsesOf(*method, schemas)}};
     if (route.body.empty()) {
       AddQueryParameters(*method->input_type(), "", bound, schemas, parameters, 0);
     } else {
