@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -1027,9 +1028,21 @@ absl::StatusOr<v1::Answer> WorkflowCore::ReturnAnswer(const Caller& caller,
             return InvalidField(absl::StrCat("reasons[", i, "]"), "未知的退回理由");
           }
         }
-        if (a.state() != v1::ANSWER_STATE_ISSUED || a.has_evaluation()) {
+        // A rated answer is settled, unless a verification on site found it not done as
+        // answered (与事实不符): then the closed task is re-opened.
+        bool reopening = a.has_evaluation() &&
+                         absl::c_linear_search(request.reasons(),
+                                               v1::RETURN_REASON_CONTRADICTS_FACTS);
+        if (a.state() != v1::ANSWER_STATE_ISSUED || (a.has_evaluation() && !reopening)) {
           return WrongState(a.name(), v1::AnswerState_Name(a.state()),
-                            "only an issued answer not yet evaluated is returned");
+                            "only an issued answer not yet evaluated is returned, or a rated one "
+                            "found contrary to the facts");
+        }
+        if (reopening && stored.task.state() != v1::TASK_STATE_CLOSED &&
+            stored.task.state() != v1::TASK_STATE_ANSWERED) {
+          return WrongState(stored.task.name(), v1::TaskState_Name(stored.task.state()),
+                            "a rated answer is returned only while its task stands answered "
+                            "or closed, not during a second handling");
         }
         v1::AnswerReturn* r = a.add_returns();
         *r->mutable_reasons() = request.reasons();

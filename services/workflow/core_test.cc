@@ -456,6 +456,28 @@ TEST_F(WorkflowCoreTest, SupervisionReturnsAnIssuedAnswer) {
   EXPECT_TRUE(Draft(task, "housing", GoodAnswer()).ok());
 }
 
+TEST_F(WorkflowCoreTest, RatedAnswerIsReturnedOnlyWhenFoundContraryToTheFacts) {
+  v1::Task task = Acknowledge(SoleTask(), "housing");
+  SetToday(2025, 6, 20);
+  v1::Answer a = IssueThrough(task, "housing", GoodAnswer());
+  ASSERT_TRUE(Evaluate(a.name(), Proposer("persons/wang"), v1::RATING_SATISFIED).ok());
+  v1::ReturnAnswerRequest r;
+  r.set_name(a.name());
+  r.add_reasons(v1::RETURN_REASON_AMBIGUOUS);
+  r.set_comment("答复含糊");
+  EXPECT_EQ(core_->ReturnAnswer(testing::SupervisionOffice(), r).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  r.add_reasons(v1::RETURN_REASON_CONTRADICTS_FACTS);
+  r.set_comment("实地核查：停车场未建成");
+  auto returned = core_->ReturnAnswer(testing::SupervisionOffice(), r);
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  EXPECT_EQ(returned->state(), v1::ANSWER_STATE_RETURNED);
+  task = Reload(task);
+  EXPECT_EQ(task.state(), v1::TASK_STATE_HANDLING);
+  EXPECT_EQ(task.round(), 2);
+  EXPECT_EQ(task.returned_count(), 1);
+}
+
 TEST_F(WorkflowCoreTest, ReassignmentCancelsRemovedUnitsAndCreatesAdded) {
   Arrive("a5",
          Assignment("a5", ASSIGNMENT_MODE_LEAD_AND_CO,
