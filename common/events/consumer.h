@@ -57,6 +57,7 @@ class EventConsumer {
   // The last sequence applied, and the source's head as last seen (lag = head - applied).
   int64_t applied_sequence() const { return applied_.load(); }
   int64_t head_sequence() const { return head_.load(); }
+  const std::string& source() const { return options_.source; }
 
  private:
   void Run();
