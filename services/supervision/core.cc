@@ -7,13 +7,20 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/pagination/page_token.h"
 #include "common/status/errors.h"
 #include "huiyin/assignment/v1/assignment_events.pb.h"
+#include "huiyin/disclosure/v1/disclosure_events.pb.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
 #include "huiyin/workflow/v1/workflow_events.pb.h"
+#include "services/supervision/readers.h"
+#include "services/supervision/returns.h"
+#include "services/supervision/scores.h"
+#include "services/supervision/step_store.h"
 #include "services/supervision/store.h"
 
 namespace huiyin::supervision {
@@ -55,7 +62,8 @@ bool MetProposer(const Task& task) {
 }
 
 // What one task adds to the counters (all zero for a co-handler or a cancelled task).
-Counts ContributionOf(const Task& task) {
+// `disclosed_on_time`: the task's answers the disclosure service published within its deadline.
+Counts ContributionOf(const Task& task, const std::vector<std::string>& disclosed_on_time) {
   Counts c{};
   if (!Answers(task)) return c;
   const workflow::v1::Answer* first = nullptr;
@@ -86,6 +94,7 @@ Counts ContributionOf(const Task& task) {
     c[9] = rating == workflow::v1::RATING_BASICALLY_SATISFIED;
   }
   c[10] = MetProposer(task);
+  c[11] = first != nullptr && absl::c_linear_search(disclosed_on_time, first->name());
   return c;
 }
 
@@ -111,6 +120,12 @@ void AddCounts(SQLite::Database& tx, const Task& task, const Counts& delta) {
                    dimension, std::move(value)},
                   delta);
   }
+}
+
+void SubtractCounts(SQLite::Database& tx, const Task& task, const Counts& contribution) {
+  Counts negative;
+  for (size_t i = 0; i < contribution.size(); ++i) negative[i] = -contribution[i];
+  AddCounts(tx, task, negative);
 }
 
 StoredEntry LoadOrNewEntry(SQLite::Database& conn, const std::string& item) {
@@ -180,8 +195,11 @@ void DeriveFromTasks(const std::vector<Task>& tasks, StoredEntry& stored) {
   }
 }
 
-void DeriveAndSave(SQLite::Database& tx, StoredEntry& stored) {
-  DeriveFromTasks(TasksOfItem(tx, stored.entry.item().item()), stored);
+void DeriveAndSave(SQLite::Database& tx, StoredEntry& stored, const SupervisionOptions& options,
+                   const WorkingDayCalendar& calendar) {
+  const std::vector<Task> tasks = TasksOfItem(tx, stored.entry.item().item());
+  DeriveFromTasks(tasks, stored);
+  DeriveStepDeadlines(tx, tasks, options.steps, calendar, stored.entry);
   SaveEntry(tx, stored);
 }
 
@@ -200,31 +218,20 @@ void SetSummaryFromIntake(const intake::v1::Item& item, StoredEntry& stored) {
   s->set_session(item.session());
   s->set_year(item.year());
   s->set_title(item.title());
+  s->set_number_label(item.number_label());
   s->set_category(item.category());
   stored.entry.set_kind(item.kind());
 }
 
-bool IsOffice(const Caller& caller) {
-  switch (caller.role()) {
-    case common::v1::ROLE_SUPERVISION_OFFICE:
-    case common::v1::ROLE_CONGRESS_OFFICE:
-    case common::v1::ROLE_CPPCC_OFFICE:
-    case common::v1::ROLE_GOVERNMENT_OFFICE:
-      return true;
-    default:
-      return false;
+// Whether `step` is OVERDUE for a unit of the annotated `entry` (for `unit` only when set).
+bool StepOverdue(const v1::LedgerEntry& entry, v1::Step step, const std::string& unit) {
+  for (const auto& u : entry.units()) {
+    if (!unit.empty() && u.unit() != unit) continue;
+    for (const auto& s : u.steps()) {
+      if (s.step() == step && s.state() == v1::DEADLINE_STATE_OVERDUE) return true;
+    }
   }
-}
-
-bool IsUnit(const Caller& caller) {
-  return !caller.unit().empty() && (caller.role() == common::v1::ROLE_UNIT_CLERK ||
-                                    caller.role() == common::v1::ROLE_UNIT_DEPUTY_HEAD ||
-                                    caller.role() == common::v1::ROLE_UNIT_HEAD);
-}
-
-absl::Status CheckReader(const Caller& caller) {
-  if (IsOffice(caller) || IsUnit(caller)) return absl::OkStatus();
-  return PermissionDenied("only the offices and handling units read the ledger and figures");
+  return false;
 }
 
 double Rate(int64_t numerator, int64_t denominator) {
@@ -243,6 +250,7 @@ v1::Figures FiguresOf(const v1::FigureCounts& c) {
   f.set_strict_satisfaction_rate(Rate(c.satisfied(), c.rated()));
   f.set_meeting_rate(Rate(c.met(), c.assigned()));
   f.set_resolution_rate(Rate(c.class_a() + c.class_b_fulfilled(), c.assigned()));
+  f.set_disclosure_rate(Rate(c.disclosed_on_time(), c.answered()));
   return f;
 }
 
@@ -305,17 +313,12 @@ absl::Status SupervisionCore::Apply(SQLite::Database& tx, const events::v1::Even
     if (!e.ParseFromString(value)) return absl::InvalidArgumentError("bad workflow payload");
     const Task& task = e.task();
     const auto before = LoadTask(tx, task.name());
-    Counts delta = ContributionOf(task);
-    if (before.has_value()) {
-      const Counts old = ContributionOf(*before);
-      AddCounts(tx, *before, [&] {
-        Counts neg;
-        for (size_t i = 0; i < old.size(); ++i) neg[i] = -old[i];
-        return neg;
-      }());
-    }
-    AddCounts(tx, task, delta);
+    const auto disclosed = AnswersDisclosedOnTime(tx, task.name());
+    if (before.has_value()) SubtractCounts(tx, *before, ContributionOf(*before, disclosed));
+    AddCounts(tx, task, ContributionOf(task, disclosed));
     UpsertTask(tx, task);
+    RecordAcknowledgement(tx, task, event.occur_time());
+    RecordAnswerReturned(tx, event);
     stored = LoadOrNewEntry(tx, task.item().item());
     stored->entry.set_kind(task.item().kind());
   } else {
@@ -323,8 +326,29 @@ absl::Status SupervisionCore::Apply(SQLite::Database& tx, const events::v1::Even
   }
   if (journal) AppendJournal(tx, event);
   AppendTimeline(*stored, event);
-  DeriveAndSave(tx, *stored);
-  return absl::OkStatus();
+  DeriveAndSave(tx, *stored, options_, calendar_);
+  return ApplyToScores(tx, event);  // after the entry: scores read its 见面
+}
+
+absl::Status SupervisionCore::ApplyDisclosureEvent(SQLite::Database& tx,
+                                                   const events::v1::Event& event) {
+  const std::string type = TypeOf(event);
+  const std::string day = ChinaDate(event.occur_time());
+  if (type == "huiyin.disclosure.v1.RecordPublished") {
+    disclosure::v1::RecordPublished e;
+    if (!e.ParseFromString(event.payload().value())) {
+      return absl::InvalidArgumentError("bad disclosure payload");
+    }
+    return MarkAnswerDisclosed(tx, e.answer(), day, e.on_time(), false);
+  }
+  if (type == "huiyin.disclosure.v1.RecordWithheld") {
+    disclosure::v1::RecordWithheld e;
+    if (!e.ParseFromString(event.payload().value())) {
+      return absl::InvalidArgumentError("bad disclosure payload");
+    }
+    return MarkAnswerDisclosed(tx, e.answer(), day, false, true);
+  }
+  return absl::OkStatus();  // corrections, retractions, updates: 公开率 counts the publication
 }
 
 absl::StatusOr<v1::RebuildLedgerResponse> SupervisionCore::RebuildLedger(
@@ -336,6 +360,9 @@ absl::StatusOr<v1::RebuildLedgerResponse> SupervisionCore::RebuildLedger(
   auto s = db_.Write([&](SQLite::Database& tx) -> absl::Status {
     const std::vector<events::v1::Event> replay = LoadJournal(tx);
     ClearReadModel(tx);
+    ClearAnswerReturns(tx);
+    ClearStepModel(tx);
+    ClearScores(tx);
     for (const auto& event : replay) {
       if (auto applied = Apply(tx, event, false); !applied.ok()) return applied;
     }
@@ -351,6 +378,12 @@ void SupervisionCore::Annotate(v1::LedgerEntry& entry) const {
   const absl::CivilDay today = clock_.Today();
   bool overdue = false;
   for (auto& u : *entry.mutable_units()) {
+    for (auto& step : *u.mutable_steps()) {
+      step.set_state(StepStateOn(
+          step, today,
+          DueSoonWorkingDays(step.step(), options_.due_soon_working_days, options_.steps),
+          calendar_));
+    }
     const bool open = u.role() != assignment::v1::UNIT_ROLE_CO &&
                       (u.task_state() == workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT ||
                        u.task_state() == workflow::v1::TASK_STATE_HANDLING);
@@ -368,6 +401,32 @@ void SupervisionCore::Annotate(v1::LedgerEntry& entry) const {
                                                                 : v1::DEADLINE_STATE_ON_TRACK);
   }
   entry.set_overdue(overdue);
+}
+
+absl::Status SupervisionCore::MarkAnswerDisclosed(SQLite::Database& tx,
+                                                  const std::string& answer_name,
+                                                  const std::string& date, bool on_time,
+                                                  bool withheld) {
+  const std::vector<std::string> parts = absl::StrSplit(answer_name, '/');
+  FieldViolations v;
+  if (parts.size() != 4 || parts[0] != "tasks" || parts[2] != "answers" || parts[1].empty() ||
+      parts[3].empty()) {
+    v.Add("answer", "must look like tasks/{task}/answers/{answer}");
+  }
+  if (!ParseCivilDay(date).has_value()) v.Add("disclosed_date", "must be a date YYYY-MM-DD");
+  if (auto s = v.ToStatus(); !s.ok()) return s;
+  const std::string task_name = "tasks/" + parts[1];
+  const auto task = LoadTask(tx, task_name);
+  // The task's contribution moves with what was disclosed on time (公开率).
+  if (task.has_value()) {
+    SubtractCounts(tx, *task, ContributionOf(*task, AnswersDisclosedOnTime(tx, task_name)));
+  }
+  RecordDisclosure(tx, answer_name, task_name, date, on_time, withheld);
+  if (!task.has_value()) return absl::OkStatus();
+  AddCounts(tx, *task, ContributionOf(*task, AnswersDisclosedOnTime(tx, task_name)));
+  StoredEntry stored = LoadOrNewEntry(tx, task->item().item());
+  DeriveAndSave(tx, stored, options_, calendar_);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::map<std::string, int64_t>> SupervisionCore::OverdueByUnit() const {
@@ -437,9 +496,22 @@ absl::StatusOr<v1::ListLedgerResponse> SupervisionCore::ListLedger(
     filter.category = request.category();
     filter.leading_official = request.leading_official();
     filter.stage = static_cast<int>(request.stage());
+    // Overdue is decided on the annotated entry below; the step table narrows the scan to
+    // entries that can be (an answer step pending past its deadline, or the step asked for).
+    if (request.overdue_step() != v1::STEP_UNSPECIFIED) {
+      filter.overdue_step = static_cast<int>(request.overdue_step());
+      filter.overdue_unit = unit;
+    } else if (request.overdue_only()) {
+      filter.overdue_step = static_cast<int>(v1::STEP_ANSWER);
+    }
+    filter.overdue_before = absl::FormatCivilTime(clock_.Today());
     ScanEntries(conn, filter, after, [&](int64_t seq, v1::LedgerEntry e) {
       Annotate(e);
       if (request.overdue_only() && !e.overdue()) return true;
+      if (request.overdue_step() != v1::STEP_UNSPECIFIED &&
+          !StepOverdue(e, request.overdue_step(), unit)) {
+        return true;
+      }
       if (out.entries_size() == *size) {
         out.set_next_page_token(EncodePageToken(hash, after));
         return false;

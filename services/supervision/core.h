@@ -24,6 +24,7 @@
 #include "huiyin/common/v1/identity.pb.h"
 #include "huiyin/events/v1/events.pb.h"
 #include "huiyin/supervision/v1/supervision.pb.h"
+#include "services/supervision/steps.h"
 
 namespace huiyin::supervision {
 
@@ -32,6 +33,8 @@ inline constexpr char kServicePrincipal[] = "systems/huiyin-supervision";
 struct SupervisionOptions {
   // An answer deadline with at most this many working days left is DUE_SOON (临期).
   int due_soon_working_days = 10;
+  // The deadlines of the other steps (签收, 办理方案, 协办意见, 公开, 承诺事项).
+  StepOptions steps;
 };
 
 class SupervisionCore {
@@ -54,6 +57,18 @@ class SupervisionCore {
                                                     const v1::ListLedgerRequest& request) const;
   absl::StatusOr<v1::GetFiguresResponse> GetFigures(const common::v1::Caller& caller,
                                                     const v1::GetFiguresRequest& request) const;
+
+  // Records that an answer was disclosed (公开) on `date` ("YYYY-MM-DD"), inside the caller's
+  // transaction (a disclosure feed's consumer), and re-derives its item's ledger entry. Not
+  // journalled and kept by RebuildLedger; an answer not known yet is recorded all the same.
+  // `on_time`: published within the disclosure service's deadline (counts in 公开率);
+  // `withheld`: 不予公开 was decided that day (settles the step, not counted as disclosed).
+  absl::Status MarkAnswerDisclosed(SQLite::Database& tx, const std::string& answer_name,
+                                   const std::string& date, bool on_time = false,
+                                   bool withheld = false);
+  // The disclosure feed's applier: RecordPublished and RecordWithheld mark the answer; the rest
+  // (updates, corrections, retractions) leave 公开率 as the first publication set it.
+  absl::Status ApplyDisclosureEvent(SQLite::Database& tx, const events::v1::Event& event);
 
   // Answering tasks not answered and past their answer deadline today, by unit (for metrics).
   absl::StatusOr<std::map<std::string, int64_t>> OverdueByUnit() const;

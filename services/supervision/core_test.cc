@@ -13,8 +13,10 @@
 
 #include "SQLiteCpp/Statement.h"
 #include "common/identity/caller.h"
+#include "common/store/testing/temp_database.h"
 #include "gtest/gtest.h"
 #include "huiyin/assignment/v1/assignment_events.pb.h"
+#include "huiyin/disclosure/v1/disclosure_events.pb.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
 #include "huiyin/workflow/v1/workflow_events.pb.h"
 #include "services/supervision/huiyin_supervision_migrations.h"
@@ -79,32 +81,18 @@ events::v1::Event FeedEvent(const std::string& source, const std::string& subjec
 class SupervisionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("huiyin-supervision-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db"))
-                .string();
-    RemoveFiles();
-    DatabaseOptions options;
-    options.path = path_;
-    auto db = Database::Open(options, kMigrations);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     core_ = std::make_unique<SupervisionCore>(*db_, clock_, WorkingDayCalendar::ChinaMainland(),
                                               SupervisionOptions{});
   }
   void TearDown() override {
     core_.reset();
-    db_.reset();
-    RemoveFiles();
-  }
-  void RemoveFiles() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
   }
 
   void Apply(const events::v1::Event& e) {
     ASSERT_TRUE(db_->Write([&](SQLite::Database& tx) {
                      if (e.source() == "intake") return core_->ApplyIntakeEvent(tx, e);
                      if (e.source() == "assignment") return core_->ApplyAssignmentEvent(tx, e);
+                     if (e.source() == "disclosure") return core_->ApplyDisclosureEvent(tx, e);
                      return core_->ApplyWorkflowEvent(tx, e);
                    })
                     .ok());
@@ -293,9 +281,8 @@ class SupervisionTest : public ::testing::Test {
     return {};
   }
 
-  std::string path_;
   FakeClock clock_{At(2026, 7, 15)};
-  std::unique_ptr<Database> db_;
+  testing::TempDatabase db_{"supervision", kMigrations};
   std::unique_ptr<SupervisionCore> core_;
 };
 
@@ -394,6 +381,64 @@ TEST_F(SupervisionTest, FiguresOfTheScenario) {
   auto other_year = core_->GetFigures(office, request);
   ASSERT_TRUE(other_year.ok());
   EXPECT_EQ(other_year->rows_size(), 0);
+}
+
+// 公开率 on the scenario above, from disclosure's feed: i1 published in time, i2 published late,
+// i3 withheld (不予公开), i4 published in time (and its publication repeated), i5 and i7 not yet.
+//   answered (as above)   disclosed in time   公开率
+//   housing    3          1 (i1)              1/3
+//   transport  2          1 (i4)              1/2
+//   chengguan  1          0                   0
+//   all        6          2                   2/6
+TEST_F(SupervisionTest, DisclosureRateCountsAnswersPublishedInTime) {
+  PlayScenario();
+  auto published = [&](const std::string& task, bool on_time, absl::Time when) {
+    disclosure::v1::RecordPublished e;
+    e.set_item("items/" + task.substr(0, task.find('-')));
+    e.set_answer("tasks/" + task + "/answers/1");
+    e.set_on_time(on_time);
+    Apply(FeedEvent("disclosure", e.answer(), e, when));
+  };
+  published("i1-housing", true, At(2026, 7, 1));
+  published("i2-housing", false, At(2026, 8, 20));
+  disclosure::v1::RecordWithheld withheld;
+  withheld.set_item("items/i3");
+  withheld.set_answer("tasks/i3-housing/answers/1");
+  withheld.set_reason_text("涉及个人隐私");
+  Apply(FeedEvent("disclosure", withheld.answer(), withheld, At(2026, 7, 20)));
+  published("i4-transport", true, At(2026, 6, 20));
+  published("i4-transport", true, At(2026, 6, 22));
+
+  const Caller office = Office(common::v1::ROLE_SUPERVISION_OFFICE);
+  auto check = [&] {
+    v1::GetFiguresRequest request;
+    request.set_year(2026);
+    auto all = core_->GetFigures(office, request);
+    ASSERT_TRUE(all.ok()) << all.status();
+    EXPECT_EQ(all->rows(0).counts().disclosed_on_time(), 2);
+    EXPECT_DOUBLE_EQ(all->rows(0).figures().disclosure_rate(), 2.0 / 6);
+    request.set_group_by(v1::GROUP_BY_UNIT);
+    auto by_unit = core_->GetFigures(office, request);
+    ASSERT_TRUE(by_unit.ok()) << by_unit.status();
+    EXPECT_DOUBLE_EQ(Row(*by_unit, "units/housing").figures().disclosure_rate(), 1.0 / 3);
+    EXPECT_DOUBLE_EQ(Row(*by_unit, "units/transport").figures().disclosure_rate(), 1.0 / 2);
+    EXPECT_DOUBLE_EQ(Row(*by_unit, "units/chengguan").figures().disclosure_rate(), 0.0);
+    v1::GetLedgerEntryRequest get;
+    get.set_name("ledger/i3");
+    auto i3 = core_->GetLedgerEntry(office, get);
+    ASSERT_TRUE(i3.ok()) << i3.status();
+    ASSERT_EQ(i3->answers_size(), 1);
+    EXPECT_EQ(i3->answers(0).disclosed_date(), "2026-07-20");
+    EXPECT_TRUE(i3->answers(0).disclosure_withheld());
+    get.set_name("ledger/i4");
+    auto i4 = core_->GetLedgerEntry(office, get);
+    ASSERT_TRUE(i4.ok());
+    EXPECT_EQ(i4->answers(0).disclosed_date(), "2026-06-20");  // the first publication
+    EXPECT_FALSE(i4->answers(0).disclosure_withheld());
+  };
+  check();
+  ASSERT_TRUE(core_->RebuildLedger(office, {}).ok());
+  check();  // disclosures are kept, and the replayed counters count them the same
 }
 
 TEST_F(SupervisionTest, LedgerEntryShowsTheItemsLife) {
@@ -537,13 +582,7 @@ TEST_F(SupervisionTest, IncrementalCountersEqualCountsOfFinalSnapshots) {
                   .ok());
   ASSERT_EQ(finals.size(), 9u);
   core_.reset();
-  db_.reset();
-  RemoveFiles();
-  DatabaseOptions options;
-  options.path = path_;
-  auto db = Database::Open(options, kMigrations);
-  ASSERT_TRUE(db.ok()) << db.status();
-  db_ = std::move(*db);
+  db_.Recreate();
   core_ = std::make_unique<SupervisionCore>(*db_, clock_, WorkingDayCalendar::ChinaMainland(),
                                             SupervisionOptions{});
   for (const auto& task : finals) {

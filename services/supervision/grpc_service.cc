@@ -36,4 +36,36 @@ grpc::Status SupervisionGrpcService::RebuildLedger(grpc::ServerContext* context,
   });
 }
 
+grpc::Status ReturnGrpcService::ReturnAnswer(grpc::ServerContext* context,
+                                             const v1::ReturnAnswerRequest* request,
+                                             v1::ReturnAnswerResponse* response) {
+  return AuthenticatedCall(*context, credential_, response, [&](const Caller& caller) {
+    return desk_.ReturnAnswer(caller, *request);
+  });
+}
+
+grpc::Status ReturnGrpcService::ListReturns(grpc::ServerContext* context,
+                                            const v1::ListReturnsRequest* request,
+                                            v1::ListReturnsResponse* response) {
+  return AuthenticatedCall(*context, credential_, response, [&](const Caller& caller) {
+    return desk_.ListReturns(caller, *request);
+  });
+}
+
+grpc::Status ReturnGrpcService::VerifyResult(grpc::ServerContext* context,
+                                             const v1::VerifyResultRequest* request,
+                                             v1::Verification* response) {
+  return AuthenticatedCall(*context, credential_, response, [&](const Caller& caller) {
+    return desk_.VerifyResult(caller, *request);
+  });
+}
+
+grpc::Status ReturnGrpcService::ListVerifications(grpc::ServerContext* context,
+                                                  const v1::ListVerificationsRequest* request,
+                                                  v1::ListVerificationsResponse* response) {
+  return AuthenticatedCall(*context, credential_, response, [&](const Caller& caller) {
+    return desk_.ListVerifications(caller, *request);
+  });
+}
+
 }  // namespace huiyin::supervision

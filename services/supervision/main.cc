@@ -1,9 +1,12 @@
 // huiyin-supervision: wires configuration, calendar, store, core, the feeds of intake, assignment
-// and workflow, and servers; nothing else. Its own event feed (EventFeedService) is served for
-// the uniform shape of every service but carries nothing yet: the ledger and figures are read
-// models, and supervision's own acts (reminders, notices, returns) are not in this slice.
+// and workflow, the notice sweeper, and servers; nothing else. Its own event feed
+// (EventFeedService) carries supervision's own acts (notices, verifications); the ledger and
+// figures are read models and publish nothing.
+#include <initializer_list>
 #include <iostream>
+#include <utility>
 
+#include "common/base/ids.h"
 #include "common/base/log.h"
 #include "common/calendar/working_day_calendar.h"
 #include "common/config/config.h"
@@ -11,12 +14,19 @@
 #include "common/events/feed_service.h"
 #include "common/identity/caller.h"
 #include "common/server/service_runner.h"
+#include "common/status/errors.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/supervision/core.h"
+#include "services/supervision/export_grpc_service.h"
 #include "services/supervision/grpc_service.h"
 #include "services/supervision/huiyin_supervision_migrations.h"
 #include "services/supervision/metrics.h"
+#include "services/supervision/notice_grpc_service.h"
+#include "services/supervision/notices.h"
+#include "services/supervision/score_grpc_service.h"
+#include "services/supervision/settings.h"
+#include "services/supervision/workflow_client.h"
 
 namespace huiyin::supervision {
 namespace {
@@ -35,8 +45,11 @@ int Run(int argc, char** argv) {
   if (server.internal_credential().empty()) {
     LogWarn("server.internal_credential is empty: every caller is treated as the public");
   }
-  if (settings.due_soon_working_days() < 0) {
-    std::cerr << "huiyin-supervision: supervision.due_soon_working_days must not be negative\n";
+  auto checked = SettingsFromConfig(settings);
+  if (!checked.ok()) {
+    for (const auto& [field, problem] : FieldViolationsOf(checked.status())) {
+      std::cerr << "huiyin-supervision: " << field << ": " << problem << "\n";
+    }
     return 2;
   }
   auto calendar = LoadWorkingDayCalendar(server.calendar_file());
@@ -56,9 +69,7 @@ int Run(int argc, char** argv) {
   }
 
   SystemClock clock;
-  SupervisionOptions options;
-  options.due_soon_working_days = settings.due_soon_working_days();
-  SupervisionCore core(**db, clock, *calendar, options);
+  SupervisionCore core(**db, clock, *calendar, checked->core);
   const Caller self = MakeCaller(kServicePrincipal, common::v1::ROLE_SYSTEM, "", "督查服务");
 
   auto follow = [&](const std::string& source, const std::string& address) {
@@ -76,11 +87,33 @@ int Run(int argc, char** argv) {
                               [&](SQLite::Database& tx, const events::v1::Event& event) {
                                 return core.ApplyWorkflowEvent(tx, event);
                               });
+  EventConsumer disclosure_feed(follow("disclosure", settings.disclosure_address()), **db, clock,
+                                [&](SQLite::Database& tx, const events::v1::Event& event) {
+                                  return core.ApplyDisclosureEvent(tx, event);
+                                });
+
+  RandomIdGenerator ids;
+  WorkflowAnswerReturner workflow(
+      grpc::CreateChannel(settings.workflow_address(), grpc::InsecureChannelCredentials()),
+      server.internal_credential(), checked->workflow_deadline);
+  ReturnDesk returns(**db, clock, ids, workflow);
+  NoticeDesk notices(**db, clock, ids, *calendar, checked->core, checked->notices);
+  NoticeSweeper sweeper(notices, checked->notice_sweep_interval);
 
   SupervisionGrpcService service(core, server.internal_credential());
+  ReturnGrpcService return_service(returns, server.internal_credential());
+  NoticeGrpcService notice_service(notices, server.internal_credential());
+  ScoreCore scores(**db, checked->scores);
+  ExportCore exports(core, scores, checked->exports);
+  ScoreGrpcService score_service(scores, server.internal_credential());
+  ExportGrpcService export_service(exports, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());
   ServiceRunner runner("supervision", server);
   runner.RegisterService(&service);
+  runner.RegisterService(&return_service);
+  runner.RegisterService(&notice_service);
+  runner.RegisterService(&score_service);
+  runner.RegisterService(&export_service);
   runner.RegisterService(&feed);
   runner.AddReadinessCheck("database", [&] {
     return (*db)->Read([](SQLite::Database& conn) {
@@ -88,11 +121,16 @@ int Run(int argc, char** argv) {
       return absl::OkStatus();
     });
   });
-  RegisterSupervisionMetrics(runner, core, clock, intake_feed, assignment_feed, workflow_feed);
+  RegisterSupervisionMetrics(runner, core, clock,
+                             {&intake_feed, &assignment_feed, &workflow_feed, &disclosure_feed});
+  RegisterScoreMetrics(runner, scores, clock);
+  RegisterNoticeMetrics(runner, notices);
   runner.OnDrain([&] {
     intake_feed.Stop();
     assignment_feed.Stop();
     workflow_feed.Stop();
+    disclosure_feed.Stop();
+    sweeper.Stop();
     feed.Stop();
   });
   if (auto s = runner.Start(); !s.ok()) {
@@ -102,10 +140,14 @@ int Run(int argc, char** argv) {
   intake_feed.Start();
   assignment_feed.Start();
   workflow_feed.Start();
+  disclosure_feed.Start();
+  sweeper.Start();
   runner.Run();
   intake_feed.Stop();
   assignment_feed.Stop();
   workflow_feed.Stop();
+  disclosure_feed.Stop();
+  sweeper.Stop();
   (*db)->Close();
   return 0;
 }

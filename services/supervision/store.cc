@@ -2,6 +2,7 @@
 
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace huiyin::supervision {
 
@@ -19,7 +20,9 @@ std::vector<events::v1::Event> LoadJournal(SQLite::Database& conn) {
 }
 
 void ClearReadModel(SQLite::Database& tx) {
-  tx.exec("DELETE FROM tasks; DELETE FROM entries; DELETE FROM figure_counters");
+  tx.exec(
+      "DELETE FROM tasks; DELETE FROM entries; DELETE FROM entry_units; "
+      "DELETE FROM figure_counters");
 }
 
 namespace {
@@ -69,6 +72,28 @@ std::optional<StoredEntry> LoadEntry(SQLite::Database& conn, const std::string& 
   return out;
 }
 
+namespace {
+
+// entry_units: the units of an entry, one row each, so a unit's ledger is an index range.
+void SaveEntryUnits(SQLite::Database& tx, const v1::LedgerEntry& e) {
+  SQLite::Statement seq(tx, "SELECT seq FROM entries WHERE item = ?");
+  seq.bind(1, e.item().item());
+  if (!seq.executeStep()) return;
+  const int64_t entry = seq.getColumn(0).getInt64();
+  SQLite::Statement clear(tx, "DELETE FROM entry_units WHERE seq = ?");
+  clear.bind(1, entry);
+  clear.exec();
+  SQLite::Statement insert(tx, "INSERT OR IGNORE INTO entry_units (unit, seq) VALUES (?, ?)");
+  for (const auto& u : e.units()) {
+    insert.reset();
+    insert.bind(1, u.unit());
+    insert.bind(2, entry);
+    insert.exec();
+  }
+}
+
+}  // namespace
+
 void SaveEntry(SQLite::Database& tx, const StoredEntry& stored) {
   const auto& e = stored.entry;
   std::string units = ",";
@@ -91,6 +116,7 @@ void SaveEntry(SQLite::Database& tx, const StoredEntry& stored) {
   q.bind(9, units);
   q.bind(10, e.SerializeAsString());
   q.exec();
+  SaveEntryUnits(tx, e);
 }
 
 int64_t CountEntries(SQLite::Database& conn) {
@@ -99,22 +125,42 @@ int64_t CountEntries(SQLite::Database& conn) {
   return q.getColumn(0).getInt64();
 }
 
+// Only the filters given are named, so SQLite can pick an index: a unit's entries are a range of
+// entry_units, leading officials, categories and stages have indexes of their own.
 void ScanEntries(SQLite::Database& conn, const LedgerFilter& filter, int64_t after_seq,
                  const std::function<bool(int64_t seq, v1::LedgerEntry entry)>& visit) {
-  SQLite::Statement q(
-      conn,
-      "SELECT seq, data FROM entries WHERE seq > ?1 AND (?2 = 0 OR year = ?2) AND "
-      "(?3 = '' OR session = ?3) AND (?4 = 0 OR kind = ?4) AND (?5 = '' OR instr(units, "
-      "',' || ?5 || ',') > 0) AND (?6 = '' OR category = ?6) AND (?7 = '' OR "
-      "leading_official = ?7) AND (?8 = 0 OR stage = ?8) ORDER BY seq");
-  q.bind(1, after_seq);
-  q.bind(2, filter.year);
-  q.bind(3, filter.session);
-  q.bind(4, filter.kind);
-  q.bind(5, filter.unit);
-  q.bind(6, filter.category);
-  q.bind(7, filter.leading_official);
-  q.bind(8, filter.stage);
+  std::string sql = "SELECT e.seq, e.data FROM entries e";
+  std::vector<std::string> where = {"e.seq > :after"};
+  if (!filter.unit.empty()) {
+    sql += " JOIN entry_units u ON u.seq = e.seq AND u.unit = :unit";
+  }
+  if (filter.year != 0) where.push_back("e.year = :year");
+  if (!filter.session.empty()) where.push_back("e.session = :session");
+  if (filter.kind != 0) where.push_back("e.kind = :kind");
+  if (!filter.category.empty()) where.push_back("e.category = :category");
+  if (!filter.leading_official.empty()) where.push_back("e.leading_official = :official");
+  if (filter.stage != 0) where.push_back("e.stage = :stage");
+  if (filter.overdue_step != 0) {
+    where.push_back(absl::StrCat(
+        "EXISTS (SELECT 1 FROM step_deadlines s WHERE s.item = e.item AND s.step = :step "
+        "AND s.done_date = '' AND s.deadline != '' AND s.deadline < :before",
+        filter.overdue_unit.empty() ? "" : " AND s.unit = :overdue_unit", ")"));
+  }
+  sql += absl::StrCat(" WHERE ", absl::StrJoin(where, " AND "), " ORDER BY e.seq");
+  SQLite::Statement q(conn, sql);
+  q.bind(":after", after_seq);
+  if (!filter.unit.empty()) q.bind(":unit", filter.unit);
+  if (filter.year != 0) q.bind(":year", filter.year);
+  if (!filter.session.empty()) q.bind(":session", filter.session);
+  if (filter.kind != 0) q.bind(":kind", filter.kind);
+  if (!filter.category.empty()) q.bind(":category", filter.category);
+  if (!filter.leading_official.empty()) q.bind(":official", filter.leading_official);
+  if (filter.stage != 0) q.bind(":stage", filter.stage);
+  if (filter.overdue_step != 0) {
+    q.bind(":step", filter.overdue_step);
+    q.bind(":before", filter.overdue_before);
+    if (!filter.overdue_unit.empty()) q.bind(":overdue_unit", filter.overdue_unit);
+  }
   while (q.executeStep()) {
     v1::LedgerEntry e;
     e.ParseFromString(q.getColumn(1).getString());

@@ -44,13 +44,19 @@ struct LedgerFilter {
   std::string category;
   std::string leading_official;
   int stage = 0;
+  // A pre-filter for "overdue" (a superset; the caller confirms on the annotated entry): only
+  // entries with a pending step `overdue_step` (huiyin.supervision.v1.Step) whose deadline is
+  // before `overdue_before` ("YYYY-MM-DD"), of `overdue_unit` when set. Off when step is 0.
+  int overdue_step = 0;
+  std::string overdue_before;
+  std::string overdue_unit;
 };
 // Visits the entries matching `filter` after `after_seq` in order until `visit` returns false.
 void ScanEntries(SQLite::Database& conn, const LedgerFilter& filter, int64_t after_seq,
                  const std::function<bool(int64_t seq, v1::LedgerEntry entry)>& visit);
 
 // The counters, in figure_counters' column order after the key.
-inline constexpr std::array<const char*, 11> kCounterColumns = {"assigned",
+inline constexpr std::array<const char*, 12> kCounterColumns = {"assigned",
                                                                 "answered",
                                                                 "answered_on_time",
                                                                 "closed",
@@ -60,7 +66,8 @@ inline constexpr std::array<const char*, 11> kCounterColumns = {"assigned",
                                                                 "rated",
                                                                 "satisfied",
                                                                 "basically_satisfied",
-                                                                "met"};
+                                                                "met",
+                                                                "disclosed_on_time"};
 using Counts = std::array<int64_t, kCounterColumns.size()>;
 
 struct CounterKey {
