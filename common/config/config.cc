@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -135,6 +137,7 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   gateway->set_assignment_address("127.0.0.1:7102");
   gateway->set_workflow_address("127.0.0.1:7103");
   gateway->set_supervision_address("127.0.0.1:7104");
+  gateway->set_disclosure_address("127.0.0.1:7105");
   gateway->set_backend_deadline_ms(5000);
   gateway->set_max_body_bytes(1 << 20);
   gateway->set_rate_limit_per_second(50);
@@ -157,6 +160,40 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   supervision->set_assignment_address("127.0.0.1:7102");
   supervision->set_workflow_address("127.0.0.1:7103");
   supervision->set_due_soon_working_days(10);
+  supervision->set_acknowledgement_working_days(3);
+  supervision->set_plan_due_month_day("04-20");
+  supervision->set_plan_working_days(15);
+  supervision->set_co_opinion_working_days(30);
+  supervision->set_disclosure_working_days(20);
+  supervision->set_step_due_soon_working_days(3);
+  supervision->set_red_overdue_working_days(5);
+  supervision->set_red_returned_count(2);
+  supervision->set_notice_sweep_seconds(60);
+  for (const auto& [kind, points, cap] : std::vector<std::tuple<const char*, double, double>>{
+           {"DEDUCTION_KIND_ANSWER_LATE", 1, 10},
+           {"DEDUCTION_KIND_ANSWER_RETURNED", 1, 10},
+           {"DEDUCTION_KIND_UNSATISFIED", 2, 10},
+           {"DEDUCTION_KIND_NOT_MET", 0.5, 5},
+           {"DEDUCTION_KIND_CO_OPINION_LATE", 0.5, 5},
+           {"DEDUCTION_KIND_COMMITMENT_OVERDUE", 1, 10}}) {
+    auto* rule = supervision->add_deduction_rules();
+    rule->set_kind(kind);
+    rule->set_points(points);
+    rule->set_cap(cap);
+  }
+  supervision->set_score_base(100);
+  supervision->set_export_max_rows(20000);
+  supervision->set_workflow_deadline_ms(5000);
+  supervision->set_disclosure_address("127.0.0.1:7105");
+  auto* disclosure = c.mutable_disclosure();
+  disclosure->set_intake_address("127.0.0.1:7101");
+  disclosure->set_workflow_address("127.0.0.1:7103");
+  disclosure->set_disclosure_working_days(20);
+  disclosure->set_public_base_url("http://127.0.0.1:8080");
+  disclosure->set_site_title("建议提案办理结果公开");
+  disclosure->set_webhook_initial_backoff_ms(2000);
+  disclosure->set_webhook_max_backoff_ms(600000);
+  disclosure->set_webhook_timeout_ms(5000);
   return c;
 }
 
@@ -206,6 +243,10 @@ absl::StatusOr<config::v1::Config> LoadConfig(const config::v1::Config& defaults
     const char* value = getenv(EnvName(name).c_str());
     if (value == nullptr) continue;
     auto [msg, field] = Resolve(config, name);
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(EnvName(name), ": a list or message is set in the config file, not here"));
+    }
     if (auto s = SetScalar(*msg, *field, value, EnvName(name)); !s.ok()) return s;
   }
   for (const auto& [name, value] : flags) {

@@ -7,8 +7,10 @@
 #
 # Addresses can be changed with HUIYIN_INTAKE_ADDRESS, HUIYIN_INTAKE_ADMIN_ADDRESS,
 # HUIYIN_ASSIGNMENT_ADDRESS, HUIYIN_ASSIGNMENT_ADMIN_ADDRESS, HUIYIN_WORKFLOW_ADDRESS,
-# HUIYIN_WORKFLOW_ADMIN_ADDRESS, HUIYIN_SUPERVISION_ADDRESS, HUIYIN_SUPERVISION_ADMIN_ADDRESS and
-# HUIYIN_GATEWAY_ADDRESS.
+# HUIYIN_WORKFLOW_ADMIN_ADDRESS, HUIYIN_SUPERVISION_ADDRESS, HUIYIN_SUPERVISION_ADMIN_ADDRESS,
+# HUIYIN_DISCLOSURE_ADDRESS, HUIYIN_DISCLOSURE_ADMIN_ADDRESS and HUIYIN_GATEWAY_ADDRESS.
+# HUIYIN_CPPCC_WEBHOOK_URL, when set, is where answers to proposals are delivered (signed with
+# the secret in var/cppcc_webhook_secret); unset, the deliveries wait in var/disclosure.db.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${HUIYIN_BUILD_DIR:-$ROOT/build}
@@ -21,12 +23,15 @@ WORKFLOW_ADDRESS=${HUIYIN_WORKFLOW_ADDRESS:-127.0.0.1:7103}
 WORKFLOW_ADMIN=${HUIYIN_WORKFLOW_ADMIN_ADDRESS:-127.0.0.1:7193}
 SUPERVISION_ADDRESS=${HUIYIN_SUPERVISION_ADDRESS:-127.0.0.1:7104}
 SUPERVISION_ADMIN=${HUIYIN_SUPERVISION_ADMIN_ADDRESS:-127.0.0.1:7194}
+DISCLOSURE_ADDRESS=${HUIYIN_DISCLOSURE_ADDRESS:-127.0.0.1:7105}
+DISCLOSURE_ADMIN=${HUIYIN_DISCLOSURE_ADMIN_ADDRESS:-127.0.0.1:7195}
+CPPCC_WEBHOOK_URL=${HUIYIN_CPPCC_WEBHOOK_URL:-}
 GATEWAY_ADDRESS=${HUIYIN_GATEWAY_ADDRESS:-127.0.0.1:8080}
 
 bash "$ROOT/deploy/local/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-assignment huiyin-workflow \
-  huiyin-supervision huiyin-gateway huiyin-token
+  huiyin-supervision huiyin-disclosure huiyin-gateway huiyin-token
 
 # The working-day calendar knows the years whose State Council notice it ships (up to 2026);
 # dates past them are refused, never guessed. The demo keeps its periods inside them: co-handler
@@ -40,6 +45,7 @@ make_secret() { [[ -s "$1" ]] || (umask 077 && head -c 36 /dev/urandom | base64 
 make_secret "$VAR/internal_credential"
 make_secret "$VAR/jwt_secret"
 make_secret "$VAR/cppcc_api_key"
+make_secret "$VAR/cppcc_webhook_secret"
 CREDENTIAL=$(cat "$VAR/internal_credential")
 printf '{"sha256": "%s", "principal": "systems/cppcc-online", "role": "ROLE_SYSTEM", "name": "委员在线提案管理系统"}\n' \
   "$(sha256sum <"$VAR/cppcc_api_key" | cut -d' ' -f1)" >"$VAR/api_keys.jsonl"
@@ -80,16 +86,27 @@ start supervision "$BUILD/services/supervision/huiyin-supervision" \
   --server.grpc_address="$SUPERVISION_ADDRESS" --server.admin_address="$SUPERVISION_ADMIN" \
   --server.database_path="$VAR/supervision.db" --supervision.intake_address="$INTAKE_ADDRESS" \
   --supervision.assignment_address="$ASSIGNMENT_ADDRESS" \
-  --supervision.workflow_address="$WORKFLOW_ADDRESS"
+  --supervision.workflow_address="$WORKFLOW_ADDRESS" \
+  --supervision.disclosure_address="$DISCLOSURE_ADDRESS" --supervision.co_opinion_working_days=20
+start disclosure "$BUILD/services/disclosure/huiyin-disclosure" \
+  --server.grpc_address="$DISCLOSURE_ADDRESS" --server.admin_address="$DISCLOSURE_ADMIN" \
+  --server.database_path="$VAR/disclosure.db" --disclosure.intake_address="$INTAKE_ADDRESS" \
+  --disclosure.workflow_address="$WORKFLOW_ADDRESS" \
+  --disclosure.public_base_url="http://$GATEWAY_ADDRESS" \
+  --disclosure.cppcc_webhook_url="$CPPCC_WEBHOOK_URL" \
+  --disclosure.cppcc_webhook_secret_file="$VAR/cppcc_webhook_secret"
 start gateway "$BUILD/services/gateway/huiyin-gateway" --gateway.http_address="$GATEWAY_ADDRESS" \
   --gateway.intake_address="$INTAKE_ADDRESS" --gateway.assignment_address="$ASSIGNMENT_ADDRESS" \
   --gateway.workflow_address="$WORKFLOW_ADDRESS" --gateway.supervision_address="$SUPERVISION_ADDRESS" \
+  --gateway.disclosure_address="$DISCLOSURE_ADDRESS" \
   --gateway.jwt_hs256_secret_file="$VAR/jwt_secret" --gateway.api_keys_file="$VAR/api_keys.jsonl"
 /usr/bin/python3 "$ROOT/deploy/local/demo_data.py" --address "$INTAKE_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 /usr/bin/python3 "$ROOT/deploy/local/demo_assignment.py" --address "$ASSIGNMENT_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 /usr/bin/python3 "$ROOT/deploy/local/demo_workflow.py" --address "$WORKFLOW_ADDRESS" \
+  --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
+/usr/bin/python3 "$ROOT/deploy/local/demo_disclosure.py" --address "$DISCLOSURE_ADDRESS" \
   --credential "$CREDENTIAL" --stub-dir "$BUILD/python_stubs"
 
 TOKEN=$("$BUILD/services/gateway/huiyin-token" --secret-file="$VAR/jwt_secret" \
@@ -103,6 +120,7 @@ Huiyin is running (Ctrl-C stops it):
   assignment   gRPC $ASSIGNMENT_ADDRESS   admin http://$ASSIGNMENT_ADMIN/metrics
   workflow     gRPC $WORKFLOW_ADDRESS   admin http://$WORKFLOW_ADMIN/metrics
   supervision  gRPC $SUPERVISION_ADDRESS   admin http://$SUPERVISION_ADMIN/metrics
+  disclosure   gRPC $DISCLOSURE_ADDRESS   admin http://$DISCLOSURE_ADMIN/metrics
   stores   $VAR/*.db      logs $VAR/*.log
 
 Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
@@ -111,6 +129,9 @@ Try it (a congress-office token valid 12 hours is in $VAR/demo_token):
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/assignments?pageSize=5'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/tasks?pageSize=5'
   curl -s -H "Authorization: Bearer \$(cat $VAR/demo_token)" 'http://$GATEWAY_ADDRESS/v1/figures?year=2025&groupBy=GROUP_BY_UNIT'
+Public disclosure (no login):
+  curl -s 'http://$GATEWAY_ADDRESS/v1/public/disclosures?pageSize=5'
+  open http://$GATEWAY_ADDRESS/v1/public/pages/disclosures   (search page; Atom: /v1/public/feeds/disclosures.atom, CSV: /v1/public/open-data/disclosures.csv)
 More tokens: $BUILD/services/gateway/huiyin-token --secret-file=$VAR/jwt_secret --sub=persons/p-1 --role=ROLE_PROPOSER
 INFO
 wait

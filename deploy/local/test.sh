@@ -13,6 +13,10 @@ NPM_DIR="$BUILD/npm"
 if [[ ! -d "$NPM_DIR/node_modules/@apidevtools/swagger-parser" ]]; then
   npm install --silent --no-audit --no-fund --prefix "$NPM_DIR" @apidevtools/swagger-parser@10 >/dev/null
 fi
+# playwright-core (no browser of its own: it drives Debian's chromium) for the disclosure pages.
+if [[ ! -d "$NPM_DIR/node_modules/playwright-core" ]]; then
+  npm install --silent --no-audit --no-fund --prefix "$NPM_DIR" playwright-core@1 >/dev/null
+fi
 start=$(date +%s)
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUIYIN_NPM_DIR="$NPM_DIR" >/dev/null
 cmake --build "$BUILD" -j2

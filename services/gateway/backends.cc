@@ -11,7 +11,12 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "huiyin/assignment/v1/assignment.grpc.pb.h"
+#include "huiyin/disclosure/v1/disclosure.grpc.pb.h"
 #include "huiyin/intake/v1/intake.grpc.pb.h"
+#include "huiyin/supervision/v1/exports.grpc.pb.h"
+#include "huiyin/supervision/v1/notices.grpc.pb.h"
+#include "huiyin/supervision/v1/returns.grpc.pb.h"
+#include "huiyin/supervision/v1/scores.grpc.pb.h"
 #include "huiyin/supervision/v1/supervision.grpc.pb.h"
 #include "huiyin/workflow/v1/workflow.grpc.pb.h"
 
@@ -21,11 +26,17 @@ std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
   auto backends = std::make_unique<Backends>();
   auto add = [&](std::string name, const google::protobuf::ServiceDescriptor* service,
                  const std::string& address) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-    backends->backends_.push_back(
-        {std::move(name), service, address,
-         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)});
+    // One channel per process: services served by the same backend share it.
+    std::shared_ptr<grpc::Channel> channel;
+    for (const auto& b : backends->backends_) {
+      if (b.address == address) channel = b.channel;
+    }
+    if (channel == nullptr) {
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+      channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    }
+    backends->backends_.push_back({std::move(name), service, address, std::move(channel)});
   };
   // One line per service behind the gateway.
   add("intake", intake::v1::Item::descriptor()->file()->FindServiceByName("IntakeService"),
@@ -38,6 +49,21 @@ std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
   add("supervision",
       supervision::v1::LedgerEntry::descriptor()->file()->FindServiceByName("SupervisionService"),
       config.gateway().supervision_address());
+  add("supervision-returns",
+      supervision::v1::Verification::descriptor()->file()->FindServiceByName("ReturnService"),
+      config.gateway().supervision_address());
+  add("supervision-notices",
+      supervision::v1::Notice::descriptor()->file()->FindServiceByName("NoticeService"),
+      config.gateway().supervision_address());
+  add("supervision-scores",
+      supervision::v1::UnitScore::descriptor()->file()->FindServiceByName("ScoreService"),
+      config.gateway().supervision_address());
+  add("supervision-exports",
+      supervision::v1::ExportFormat_descriptor()->file()->FindServiceByName("ExportService"),
+      config.gateway().supervision_address());
+  add("disclosure",
+      disclosure::v1::Disclosure::descriptor()->file()->FindServiceByName("DisclosureService"),
+      config.gateway().disclosure_address());
   return backends;
 }
 

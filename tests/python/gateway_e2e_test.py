@@ -49,6 +49,8 @@ ASSIGNMENT_BIN = (os.environ.get("HUIYIN_ASSIGNMENT_BIN") or
 WORKFLOW_BIN = os.environ.get("HUIYIN_WORKFLOW_BIN") or str(BUILD / "workflow" / "huiyin-workflow")
 SUPERVISION_BIN = (os.environ.get("HUIYIN_SUPERVISION_BIN") or
                    str(BUILD / "supervision" / "huiyin-supervision"))
+DISCLOSURE_BIN = (os.environ.get("HUIYIN_DISCLOSURE_BIN") or
+                  str(BUILD / "disclosure" / "huiyin-disclosure"))
 VALIDATOR = REPO_ROOT / "tests" / "openapi" / "validate.mjs"
 VALIDATOR_NODE_PATH = os.environ.get("HUIYIN_OPENAPI_VALIDATOR_NODE_PATH", "")
 
@@ -174,7 +176,8 @@ class Process:
 
 
 class GatewayStack:
-    """huiyin-intake, -assignment, -workflow, -supervision and -gateway in a temporary directory,
+    """huiyin-intake, -assignment, -workflow, -supervision, -disclosure and -gateway in a
+    temporary directory,
     and an HTTP client for the gateway that remembers every request (for the OpenAPI coverage
     check)."""
 
@@ -183,14 +186,17 @@ class GatewayStack:
         self.credential = secrets.token_urlsafe(24)
         self.jwt_secret = secrets.token_urlsafe(48).encode("ascii")
         self.api_key = "hy-" + secrets.token_urlsafe(32)
-        self.intake = self.assignment = self.workflow = self.supervision = self.gateway = None
+        self.intake = self.assignment = self.workflow = self.supervision = None
+        self.disclosure = self.gateway = None
         self.port = None
+        # Extra flags of huiyin-disclosure (a test class may set its public base URL).
+        self.disclosure_flags = []
         self.exercised = []
         self._tokens = {}
 
     def start(self):
-        for binary in (INTAKE_BIN, ASSIGNMENT_BIN, WORKFLOW_BIN, SUPERVISION_BIN, GATEWAY_BIN,
-                       TOKEN_BIN):
+        for binary in (INTAKE_BIN, ASSIGNMENT_BIN, WORKFLOW_BIN, SUPERVISION_BIN, DISCLOSURE_BIN,
+                       GATEWAY_BIN, TOKEN_BIN):
             if not os.access(binary, os.X_OK):
                 raise RuntimeError(f"no executable {binary}: build it or set HUIYIN_*_BIN")
         (self.workdir / "jwt.secret").write_bytes(self.jwt_secret)
@@ -204,6 +210,7 @@ class GatewayStack:
             self._start_intake(env)
             self._start_assignment(env)
             self._start_workflow(env)
+            self._start_disclosure(env)  # before supervision, which follows its feed
             self._start_supervision(env)
             self._start_gateway(env)
             self._wait_ready()
@@ -258,10 +265,25 @@ class GatewayStack:
              f"--server.port_file={port_file}", "--server.drain_seconds=2",
              f"--supervision.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
              f"--supervision.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}",
-             f"--supervision.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}"],
+             f"--supervision.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}",
+             f"--supervision.disclosure_address=127.0.0.1:{self.disclosure_ports['grpc']}"],
             env, self.workdir / "supervision.log")
         self.supervision_ports = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
                                                                   self.supervision.popen)
+
+    def _start_disclosure(self, env):
+        port_file = self.workdir / "disclosure.ports"
+        self.disclosure = Process(
+            [DISCLOSURE_BIN, "--server.grpc_address=127.0.0.1:0",
+             "--server.admin_address=127.0.0.1:0",
+             f"--server.database_path={self.workdir / 'disclosure.db'}",
+             f"--server.port_file={port_file}", "--server.drain_seconds=2",
+             f"--disclosure.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
+             f"--disclosure.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}"]
+            + self.disclosure_flags,
+            env, self.workdir / "disclosure.log")
+        self.disclosure_ports = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
+                                                                 self.disclosure.popen)
 
     def _start_gateway(self, env):
         port_file = self.workdir / "gateway.ports"
@@ -271,6 +293,7 @@ class GatewayStack:
              f"--gateway.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}",
              f"--gateway.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}",
              f"--gateway.supervision_address=127.0.0.1:{self.supervision_ports['grpc']}",
+             f"--gateway.disclosure_address=127.0.0.1:{self.disclosure_ports['grpc']}",
              f"--gateway.jwt_hs256_secret_file={self.workdir / 'jwt.secret'}",
              f"--gateway.api_keys_file={self.workdir / 'api_keys.jsonl'}",
              f"--gateway.cors_allowed_origins={ALLOWED_ORIGIN}",
@@ -290,7 +313,7 @@ class GatewayStack:
             time.sleep(0.05)
 
     def stop(self):
-        for name in ("gateway", "supervision", "workflow", "assignment", "intake"):
+        for name in ("gateway", "disclosure", "supervision", "workflow", "assignment", "intake"):
             process = getattr(self, name)
             if process is not None:
                 process.kill()
@@ -302,7 +325,7 @@ class GatewayStack:
     def logs(self):
         out = []
         for name in ("intake.log", "assignment.log", "workflow.log", "supervision.log",
-                     "gateway.log"):
+                     "disclosure.log", "gateway.log"):
             path = self.workdir / name
             if path.exists():
                 out.append(f"--- {name}\n" + path.read_text(encoding="utf-8", errors="replace"))
