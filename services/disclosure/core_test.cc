@@ -454,7 +454,7 @@ TEST_F(DisclosureCoreTest, PagesFeedAndOpenDataShowOnlyPublishedRecords) {
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->data().substr(0, 3), "\xEF\xBB\xBF");
   EXPECT_EQ(csv->filename(), "disclosures.csv");
-  EXPECT_THAT(csv->data(), HasSubstr("\"建议第15号\",\"建议\",\"2025\""));
+  EXPECT_THAT(csv->data(), HasSubstr("\r\n建议第15号,建议,2025,"));
   EXPECT_THAT(csv->data(), Not(HasSubstr("disclosures/h2")));
 }
 

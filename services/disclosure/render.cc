@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/table/table.h"
+#include "common/text/label.h"
 #include "services/disclosure/rules.h"
 
 namespace huiyin::disclosure {
@@ -43,7 +45,7 @@ std::string Option(const std::string& value, const std::string& label, const std
 std::string UnitNames(const v1::Disclosure& d) {
   std::vector<std::string> names;
   for (const auto& u : d.units()) {
-    names.push_back(absl::StrCat(u.display_name(), "（", UnitRoleLabel(u.role()), "）"));
+    names.push_back(absl::StrCat(u.display_name(), "（", Label(u.role()), "）"));
   }
   return absl::StrJoin(names, "、");
 }
@@ -59,18 +61,6 @@ std::string Id(const v1::Disclosure& d) { return d.name().substr(d.name().find('
 std::string XmlTime(const google::protobuf::Timestamp& t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(t.seconds()),
                           absl::UTCTimeZone());
-}
-
-// Quoted; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
-std::string CsvField(const std::string& s) {
-  std::string out = "\"";
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) out.push_back('\'');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
 }
 
 std::string UrlEncode(std::string_view s) {
@@ -160,11 +150,11 @@ std::string RenderListHtml(const Site& site, const v1::RenderListPageRequest& fo
     const v1::PublicAnswer* answer = NewestAnswer(d);
     absl::StrAppend(&body, "<li><a href=\"disclosures/", HtmlEscape(UrlEncode(Id(d))), "\">",
                     HtmlEscape(d.title()), "</a><div class=\"meta\">",
-                    HtmlEscape(absl::StrCat(d.year(), "年 · ", KindLabel(d.kind()), " ",
+                    HtmlEscape(absl::StrCat(d.year(), "年 · ", Label(d.kind()), " ",
                                             d.number_label(), " · ", UnitNames(d))));
     if (answer != nullptr) {
       absl::StrAppend(&body, HtmlEscape(absl::StrCat(" · 答复日期 ", answer->answer_date(), " · ",
-                                                     ClassLabel(answer->answer_class()))));
+                                                     Label(answer->answer_class()))));
     }
     absl::StrAppend(&body, "</div></li>\n");
   }
@@ -186,12 +176,12 @@ std::string RenderDetailHtml(const Site& site, const v1::Disclosure& d) {
     absl::StrAppend(&body, "<tr><th scope=\"row\">", HtmlEscape(label), "</th><td>",
                     HtmlEscape(value), "</td></tr>");
   };
-  row("编号", absl::StrCat(KindLabel(d.kind()), " ", d.number_label()));
+  row("编号", absl::StrCat(Label(d.kind()), " ", d.number_label()));
   row("会次", d.session());
   row("领域", d.category());
   row("提出人", ProposerNames(d));
   for (const auto& u : d.units()) {
-    row(absl::StrCat("承办单位（", UnitRoleLabel(u.role()), "）"),
+    row(absl::StrCat("承办单位（", Label(u.role()), "）"),
         absl::StrCat(u.display_name(), u.part().empty() ? "" : "：" + u.part(),
                      u.head_name().empty() ? "" : "，负责人 " + u.head_name(),
                      u.deadline().empty() ? "" : "，办理时限 " + u.deadline()));
@@ -204,8 +194,8 @@ std::string RenderDetailHtml(const Site& site, const v1::Disclosure& d) {
         HtmlEscape(absl::StrCat(a.unit_display_name(), " 答复", a.round() > 1 ? "（二次办理）" : "",
                                 a.superseded() ? "（已被后续答复替代）" : "")),
         "</h2><p class=\"meta\">",
-        HtmlEscape(absl::StrCat("答复日期 ", a.answer_date(), " · ", ClassLabel(a.answer_class()),
-                                " · 代表委员评价：", RatingLabel(a.rating()))),
+        HtmlEscape(absl::StrCat("答复日期 ", a.answer_date(), " · ", Label(a.answer_class()),
+                                " · 代表委员评价：", Label(a.rating()))),
         "</p><p>", HtmlText(a.text()), "</p>");
     if (!a.explanation().empty()) {
       absl::StrAppend(&body, "<p>说明：", HtmlText(a.explanation()), "</p>");
@@ -249,8 +239,8 @@ std::string RenderAtom(const Site& site, const std::vector<v1::Disclosure>& reco
         "\"/>\n<updated>", XmlTime(d.update_time()), "</updated>\n<published>",
         XmlTime(d.first_publish_time()), "</published>\n<author><name>", HtmlEscape(UnitNames(d)),
         "</name></author>\n<summary type=\"text\">",
-        HtmlEscape(absl::StrCat(KindLabel(d.kind()), " ", d.number_label(), " ",
-                                answer == nullptr ? "" : ClassLabel(answer->answer_class()), " ",
+        HtmlEscape(absl::StrCat(Label(d.kind()), " ", d.number_label(), " ",
+                                answer == nullptr ? "" : Label(answer->answer_class()), " ",
                                 answer == nullptr ? "" : answer->answer_date())),
         "</summary>\n<content type=\"text\">", HtmlEscape(answer == nullptr ? "" : answer->text()),
         "</content>\n</entry>\n");
@@ -260,13 +250,9 @@ std::string RenderAtom(const Site& site, const std::vector<v1::Disclosure>& reco
 }
 
 std::string RenderCsv(const std::vector<v1::Disclosure>& records) {
-  std::string out = "\xEF\xBB\xBF";
-  const std::vector<std::string> header = {
-      "编号",   "类别",     "年度",     "会次",     "标题",   "领域",     "提出人", "承办单位",
-      "负责人", "办理时限", "答复类别", "答复日期", "满意度", "答复内容", "链接"};
-  std::vector<std::string> quoted;
-  for (const auto& h : header) quoted.push_back(CsvField(h));
-  absl::StrAppend(&out, absl::StrJoin(quoted, ","), "\r\n");
+  Sheet sheet{"公开", {"编号", "类别", "年度", "会次", "标题", "领域", "提出人", "承办单位",
+                       "负责人", "办理时限", "答复类别", "答复日期", "满意度", "答复内容", "链接"},
+              {}};
   for (const auto& d : records) {
     std::vector<std::string> heads, deadlines;
     for (const auto& u : d.units()) {
@@ -275,31 +261,22 @@ std::string RenderCsv(const std::vector<v1::Disclosure>& records) {
     }
     std::vector<std::string> classes, dates, ratings, texts;
     for (const auto& a : d.answers()) {
-      classes.push_back(ClassLabel(a.answer_class()));
+      classes.push_back(Label(a.answer_class()));
       dates.push_back(a.answer_date());
-      ratings.push_back(RatingLabel(a.rating()));
+      ratings.push_back(Label(a.rating()));
       texts.push_back(a.text());
     }
-    const std::vector<std::string> row = {d.number_label(),
-                                          KindLabel(d.kind()),
-                                          absl::StrCat(d.year()),
-                                          d.session(),
-                                          d.title(),
-                                          d.category(),
-                                          ProposerNames(d),
-                                          UnitNames(d),
-                                          absl::StrJoin(heads, "、"),
-                                          absl::StrJoin(deadlines, "、"),
-                                          absl::StrJoin(classes, "；"),
-                                          absl::StrJoin(dates, "；"),
-                                          absl::StrJoin(ratings, "；"),
-                                          absl::StrJoin(texts, "\n——\n"),
-                                          d.name()};
-    quoted.clear();
-    for (const auto& f : row) quoted.push_back(CsvField(f));
-    absl::StrAppend(&out, absl::StrJoin(quoted, ","), "\r\n");
+    auto& row = sheet.rows.emplace_back();
+    for (std::string field : {d.number_label(), Label(d.kind()), absl::StrCat(d.year()),
+                              d.session(), d.title(), d.category(), ProposerNames(d),
+                              UnitNames(d), absl::StrJoin(heads, "、"),
+                              absl::StrJoin(deadlines, "、"), absl::StrJoin(classes, "；"),
+                              absl::StrJoin(dates, "；"), absl::StrJoin(ratings, "；"),
+                              absl::StrJoin(texts, "\n——\n"), d.name()}) {
+      row.push_back(Cell::Text(std::move(field)));
+    }
   }
-  return out;
+  return ToCsv(sheet);
 }
 
 }  // namespace huiyin::disclosure

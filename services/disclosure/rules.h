@@ -60,10 +60,4 @@ PublicView MakePublicView(const v1::Disclosure& prepared, const TextOverrides& o
 void CheckMarkings(FieldViolations& v, const std::string& field,
                    const google::protobuf::RepeatedPtrField<v1::Marking>& markings);
 
-// Labels in Chinese, for pages, the feed and open data.
-std::string KindLabel(intake::v1::ItemKind kind);
-std::string ClassLabel(workflow::v1::AnswerClass c);
-std::string RatingLabel(workflow::v1::Rating r);
-std::string UnitRoleLabel(assignment::v1::UnitRole r);
-
 }  // namespace huiyin::disclosure

@@ -10,7 +10,8 @@
 #include "absl/time/time.h"
 #include "common/status/errors.h"
 #include "services/supervision/readers.h"
-#include "services/supervision/table.h"
+#include "common/table/table.h"
+#include "common/text/label.h"
 
 namespace huiyin::supervision {
 namespace {
@@ -67,45 +68,6 @@ const char* StageLabel(v1::Stage stage) {
   }
 }
 
-const char* KindLabel(intake::v1::ItemKind kind) {
-  switch (kind) {
-    case intake::v1::ITEM_KIND_SUGGESTION:
-      return "建议";
-    case intake::v1::ITEM_KIND_PROPOSAL:
-      return "提案";
-    default:
-      return "";
-  }
-}
-
-const char* ClassLabel(workflow::v1::AnswerClass c) {
-  switch (c) {
-    case workflow::v1::ANSWER_CLASS_A:
-      return "A类";
-    case workflow::v1::ANSWER_CLASS_B:
-      return "B类";
-    case workflow::v1::ANSWER_CLASS_C:
-      return "C类";
-    case workflow::v1::ANSWER_CLASS_D:
-      return "D类";
-    default:
-      return "";
-  }
-}
-
-const char* RatingLabel(workflow::v1::Rating r) {
-  switch (r) {
-    case workflow::v1::RATING_SATISFIED:
-      return "满意";
-    case workflow::v1::RATING_BASICALLY_SATISFIED:
-      return "基本满意";
-    case workflow::v1::RATING_UNSATISFIED:
-      return "不满意";
-    default:
-      return "未测评";
-  }
-}
-
 // Distinct values in order, joined with 、.
 std::string JoinDistinct(const std::vector<std::string>& values) {
   std::vector<std::string> out;
@@ -136,14 +98,14 @@ std::vector<Cell> LedgerRow(const v1::LedgerEntry& e) {
     }
     if (latest != nullptr) {
       dates.push_back(latest->issue_date());
-      classes.push_back(ClassLabel(latest->answer_class()));
-      ratings.push_back(RatingLabel(latest->rating()));
+      classes.push_back(Label(latest->answer_class()));
+      ratings.push_back(Label(latest->rating()));
     }
   }
   const auto& item = e.item();
   return {Cell::Text(item.number_label()),
           Cell::Text(item.title()),
-          Cell::Text(KindLabel(item.kind())),
+          Cell::Text(Label(item.kind())),
           Cell::Text(item.session()),
           Cell::Text(item.category()),
           Cell::Text(e.leading_official()),
@@ -254,6 +216,7 @@ absl::StatusOr<common::v1::HttpBody> ExportCore::ExportFigures(
                "满意",
                "基本满意",
                "已见面",
+               "按期公开",
                "办复率",
                "按期办复率",
                "办结率",
@@ -261,14 +224,15 @@ absl::StatusOr<common::v1::HttpBody> ExportCore::ExportFigures(
                "满意率",
                "满意率（仅满意）",
                "见面率",
-               "问题解决率"},
+               "问题解决率",
+               "公开率"},
               {}};
   for (const auto& row : figures->rows()) {
     std::string group = row.group();
     if (group_by == v1::GROUP_BY_UNIT && names->count(group) > 0) group = names->at(group);
     if (group_by == v1::GROUP_BY_KIND) {
       intake::v1::ItemKind kind;
-      if (intake::v1::ItemKind_Parse(group, &kind)) group = KindLabel(kind);
+      if (intake::v1::ItemKind_Parse(group, &kind)) group = Label(kind);
     }
     if (group.empty()) group = "全部";
     const auto& c = row.counts();
@@ -276,12 +240,12 @@ absl::StatusOr<common::v1::HttpBody> ExportCore::ExportFigures(
     std::vector<Cell> cells = {Cell::Text(group)};
     for (int64_t n : {c.assigned(), c.answered(), c.answered_on_time(), c.closed(), c.class_a(),
                       c.class_a_closed(), c.class_b_fulfilled(), c.rated(), c.satisfied(),
-                      c.basically_satisfied(), c.met()}) {
+                      c.basically_satisfied(), c.met(), c.disclosed_on_time()}) {
       cells.push_back(Cell::Number(static_cast<double>(n)));
     }
     for (double r : {f.answer_rate(), f.on_time_answer_rate(), f.close_rate(),
                      f.class_a_close_rate(), f.satisfaction_rate(), f.strict_satisfaction_rate(),
-                     f.meeting_rate(), f.resolution_rate()}) {
+                     f.meeting_rate(), f.resolution_rate(), f.disclosure_rate()}) {
       cells.push_back(Cell::Percent(r));
     }
     sheet.rows.push_back(std::move(cells));

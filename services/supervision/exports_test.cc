@@ -10,9 +10,9 @@
 #include <string>
 
 #include "common/status/errors.h"
+#include "common/table/testing/unzip.h"
 #include "gtest/gtest.h"
 #include "services/supervision/score_testing.h"
-#include "services/supervision/table.h"
 
 namespace huiyin::supervision {
 namespace {
@@ -20,59 +20,8 @@ namespace {
 using testing::At;
 using testing::Office;
 using testing::UnitClerk;
+using huiyin::testing::Unzip;
 
-// One member of a zip archive as `unzip -p` prints it; fails the test when unzip cannot read it.
-std::string Unzip(const std::string& archive, const std::string& member) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("huiyin-export-test-" + std::to_string(::getpid()) + ".xlsx"))
-                               .string();
-  std::ofstream(path, std::ios::binary) << archive;
-  FILE* pipe = ::popen(("unzip -p '" + path + "' '" + member + "' 2>&1").c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string out;
-  char buffer[4096];
-  size_t n;
-  while (pipe != nullptr && (n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  const int status = pipe == nullptr ? -1 : ::pclose(pipe);
-  std::filesystem::remove(path);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "unzip " << member << ": " << out;
-  return out;
-}
-
-TEST(TableTest, CsvQuotesAsRfc4180WithBomAndCrlf) {
-  Sheet sheet{"台账", {"统一编号", "标题", "办复率"}, {}};
-  sheet.rows.push_back({Cell::Text("建议第15号"),
-                        Cell::Text("关于\"菜篮子\"工程,农贸市场改造的建议"), Cell::Percent(0.75)});
-  sheet.rows.push_back(
-      {Cell::Text("提案第3号"), Cell::Text("=HYPERLINK(\"x\")"), Cell::Number(2.5)});
-  sheet.rows.push_back({Cell::Text("多行\r\n标题"), Cell::Text(""), Cell::Number(100)});
-  EXPECT_EQ(ToCsv(sheet),
-            "\xEF\xBB\xBF"
-            "统一编号,标题,办复率\r\n"
-            "建议第15号,\"关于\"\"菜篮子\"\"工程,农贸市场改造的建议\",75.00%\r\n"
-            "提案第3号,\"'=HYPERLINK(\"\"x\"\")\",2.5\r\n"
-            "\"多行\r\n标题\",,100\r\n");
-}
-
-TEST(TableTest, XlsxIsAZipWithTheCellsAndSheets) {
-  Sheet first{"台账", {"统一编号", "标题"}, {}};
-  first.rows.push_back(
-      {Cell::Text("建议第15号"), Cell::Text("关于老旧小区加装电梯,增设停车位的建议")});
-  Sheet second{"办理指标", {"办复率"}, {{Cell::Percent(0.5)}}};
-  auto xlsx = ToXlsx({first, second});
-  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
-  ASSERT_GT(xlsx->size(), 4u);
-  EXPECT_EQ(xlsx->substr(0, 2), "PK");
-  const std::string strings = Unzip(*xlsx, "xl/sharedStrings.xml");
-  for (const char* s :
-       {"统一编号", "标题", "建议第15号", "关于老旧小区加装电梯,增设停车位的建议", "办复率"}) {
-    EXPECT_NE(strings.find(s), std::string::npos) << s;
-  }
-  const std::string workbook = Unzip(*xlsx, "xl/workbook.xml");
-  EXPECT_NE(workbook.find("name=\"台账\""), std::string::npos) << workbook;
-  EXPECT_NE(workbook.find("name=\"办理指标\""), std::string::npos) << workbook;
-  EXPECT_NE(Unzip(*xlsx, "xl/worksheets/sheet2.xml").find("<v>0.5</v>"), std::string::npos);
-}
 
 class ExportsTest : public testing::WorkflowFedTest {
  protected:
@@ -111,7 +60,8 @@ constexpr char kLedgerHeader[] =
 constexpr char kE1Row[] =
     "建议第15号,\"关于\"\"菜篮子\"\"工程,农贸市场改造的建议\",建议,"
     "县第十八届人民代表大会第五次会议,"
-    "城乡建设,,县住建局,,已答复,2026-06-30,否,2026-07-05,B类,基本满意,是,0,1\r\n";
+    "城乡建设,,县住建局,,已答复,2026-06-30,否,2026-07-05,B类（列入计划逐步解决）,基本满意,"
+    "是,0,1\r\n";
 constexpr char kE2Row[] =
     "建议第16号,关于开通城乡公交的建议,建议,县第十八届人民代表大会第五次会议,城乡建设,,县交通局,"
     "县住建局,办理中,2026-06-30,是,,,,否,0,0\r\n";
@@ -163,9 +113,12 @@ TEST_F(ExportsTest, FiguresByUnitAsCsv) {
       file->data(),
       "\xEF\xBB\xBF"
       "单位,交办件数,已答复,按期答复,已办结,A类件,A类已办结,B类已兑现,已测评,满意,基本满意,"
-      "已见面,办复率,按期办复率,办结率,A类件办结率,满意率,满意率（仅满意）,见面率,问题解决率\r\n"
-      "县住建局,1,1,0,0,0,0,0,1,0,1,1,100.00%,0.00%,0.00%,0.00%,100.00%,0.00%,100.00%,0.00%\r\n"
-      "县交通局,1,0,0,0,0,0,0,0,0,0,0,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%\r\n");
+      "已见面,按期公开,办复率,按期办复率,办结率,A类件办结率,满意率,满意率（仅满意）,见面率,"
+      "问题解决率,公开率\r\n"
+      "县住建局,1,1,0,0,0,0,0,1,0,1,1,0,100.00%,0.00%,0.00%,0.00%,100.00%,0.00%,100.00%,0.00%,"
+      "0.00%\r\n"
+      "县交通局,1,0,0,0,0,0,0,0,0,0,0,0,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%,0.00%"
+      "\r\n");
   auto own = Exports().ExportFigures(UnitClerk("transport"), request);
   ASSERT_TRUE(own.ok()) << own.status();
   EXPECT_EQ(own->data().find("县住建局"), std::string::npos);

@@ -1,5 +1,6 @@
 // A table of text, numbers and percentages written as CSV or as an Excel workbook — the two
-// forms in which supervision's ledger, figures and scores leave the system.
+// forms in which records leave the system for offices (supervision's exports) and the public
+// (disclosure's open data).
 //
 //   Sheet sheet{"台账", {"统一编号", "标题"}, {}};
 //   sheet.rows.push_back({Cell::Text("建议第15号"), Cell::Text("关于\"菜篮子\"工程，的建议")});
@@ -12,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace huiyin::supervision {
+namespace huiyin {
 
 struct Cell {
   enum class Kind { kText, kNumber, kPercent };  // percent: a number 0..1 shown as 75.00%
@@ -40,4 +41,4 @@ std::string ToCsv(const Sheet& sheet);
 // percentages formatted 0.00%. INTERNAL if libxlsxwriter fails (e.g. no temporary directory).
 absl::StatusOr<std::string> ToXlsx(const std::vector<Sheet>& sheets);
 
-}  // namespace huiyin::supervision
+}  // namespace huiyin

@@ -1,4 +1,4 @@
-#include "services/supervision/table.h"
+#include "common/table/table.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "xlsxwriter.h"
 
-namespace huiyin::supervision {
+namespace huiyin {
 namespace {
 
 std::string CsvText(const std::string& text) {
@@ -151,4 +151,4 @@ absl::StatusOr<std::string> ToXlsx(const std::vector<Sheet>& sheets) {
   return bytes.str();
 }
 
-}  // namespace huiyin::supervision
+}  // namespace huiyin
