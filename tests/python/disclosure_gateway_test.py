@@ -16,7 +16,6 @@ import os
 import pathlib
 import shutil
 import subprocess
-import time
 import unittest
 import urllib.parse
 
@@ -35,7 +34,6 @@ LEAD = "persons/p-7101"
 LEAD_PHONE = "13807461234"
 UNIT = "units/housing-d"
 HEAD, DEPUTY, CLERK = "persons/hd-head", "persons/hd-deputy", "persons/hd-clerk"
-WAIT_TIMEOUT = 10
 TITLE = "关于加快城区老旧小区加装电梯的建议"
 CLERK_PHONE = "13912345678"
 
@@ -66,35 +64,19 @@ class DisclosureThroughGatewayTest(GatewayTestCase):
             assert reply.status == 200, reply
             return reply.json()
 
-        ok(stack.request("POST", "/v1/units", {"unitId": UNIT.split("/")[1], "unit": {
-            "displayName": "县住房和城乡建设局", "kind": "UNIT_KIND_BUREAU", "active": True,
-            "categories": ["城乡建设"], "members": [
-                {"person": HEAD, "name": "赵国强", "role": "MEMBER_ROLE_HEAD", "section": "局办公室"},
-                {"person": DEPUTY, "name": "钱丽", "role": "MEMBER_ROLE_DEPUTY_HEAD",
-                 "section": "城建股"},
-                {"person": CLERK, "name": "孙浩", "role": "MEMBER_ROLE_CLERK", "section": "城建股"}]}},
-            token=office))
-        item = ok(stack.request("POST", "/v1/items", {"item": {
+        stack.create_unit(UNIT, "县住房和城乡建设局", "城乡建设", [
+            (HEAD, "赵国强", "MEMBER_ROLE_HEAD", "局办公室"),
+            (DEPUTY, "钱丽", "MEMBER_ROLE_DEPUTY_HEAD", "城建股"),
+            (CLERK, "孙浩", "MEMBER_ROLE_CLERK", "城建股")], office)
+        cls.item = stack.accepted_item({
             "kind": "ITEM_KIND_SUGGESTION", "session": SESSION, "year": 2026, "title": TITLE,
             "body": "城区多层住宅老年人上下楼困难，加装电梯意愿强烈，但审批环节多、补贴不明确。"
                     f"建议简化审批，明确补贴标准。联系电话{LEAD_PHONE}。",
             "category": "城乡建设", "channel": "CHANNEL_CONGRESS_SYSTEM",
             "leadProposer": {"person": LEAD, "name": "欧阳华", "group": "城关镇代表团",
-                             "phone": LEAD_PHONE}}}, token=congress))
-        ok(stack.request("POST", f"/v1/{item['name']}:accept", {}, token=congress))
-        cls.item = item["name"]
-        cls.record = "disclosures/" + item["name"].split("/")[1]
-        cls.wait_for(lambda: any(
-            i["item"] == cls.item for i in stack.request(
-                "GET", query("/v1/assignments:waiting", pageSize=100),
-                token=office).json().get("items", [])))
-        ok(stack.request("POST", "/v1/assignments", {"plan": {
-            "item": cls.item, "mode": "ASSIGNMENT_MODE_SOLE",
-            "units": [{"unit": UNIT, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": {"workingDays": 20}}}, token=office))
-        task = cls.wait_for(lambda: next(iter(stack.request(
-            "GET", query("/v1/tasks", item=cls.item), token=clerk).json().get("tasks", [])),
-            None))["name"]
+                             "phone": LEAD_PHONE}}, congress)
+        cls.record = "disclosures/" + cls.item.split("/")[1]
+        task = stack.assigned_task(cls.item, UNIT, office, clerk)["name"]
         ok(stack.request("POST", f"/v1/{task}:acknowledge", {"responsible": {
             "head": HEAD, "headName": "赵国强", "deputyHead": DEPUTY, "deputyHeadName": "钱丽",
             "section": "城建股", "clerk": CLERK, "clerkName": "孙浩"}}, token=clerk))
@@ -104,18 +86,8 @@ class DisclosureThroughGatewayTest(GatewayTestCase):
         ok(stack.request("POST", f"/v1/{answer}:review", {"approve": True}, token=deputy))
         ok(stack.request("POST", f"/v1/{answer}:sign", {}, token=head))
         ok(stack.request("POST", f"/v1/{answer}:issue", {}, token=clerk))
-        cls.wait_for(lambda: stack.request(
+        stack.wait_for(lambda: stack.request(
             "GET", f"/v1/public/{cls.record}").status == 200)
-
-    @classmethod
-    def wait_for(cls, probe):
-        deadline = time.monotonic() + WAIT_TIMEOUT
-        while time.monotonic() < deadline:
-            found = probe()
-            if found:
-                return found
-            time.sleep(0.1)
-        raise AssertionError("the event feeds did not deliver in time")
 
     def test_public_reads_need_no_login_and_never_show_contact_details(self):
         listed = self.assert_ok(self.call("GET", query("/v1/public/disclosures", q="加装电梯")))

@@ -56,6 +56,7 @@ VALIDATOR_NODE_PATH = os.environ.get("HUIYIN_OPENAPI_VALIDATOR_NODE_PATH", "")
 
 CALL_TIMEOUT = 5
 START_TIMEOUT = 10
+FEED_TIMEOUT = 10  # seconds for one service to see what another did, through the feeds
 STOP_TIMEOUT = 15
 INDEX_TIMEOUT = 2  # search and similarity indexing is asynchronous (normally a few ms)
 POLL_INTERVAL = 0.1  # slow enough to stay far below the rate limit while polling
@@ -351,6 +352,53 @@ class GatewayStack:
     # ---- HTTP ----
     def connect(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=CALL_TIMEOUT)
+
+    # ---- the life of an item up to a unit's task, for tests that start from there ----
+    def wait_for(self, probe, timeout=FEED_TIMEOUT):
+        """Polls `probe` until it returns something true (the feeds between the services are
+        asynchronous) and returns that; fails after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = probe()
+            if found:
+                return found
+            time.sleep(0.1)
+        raise AssertionError("the event feeds did not deliver in time")
+
+    def create_unit(self, unit, display_name, category, people, token):
+        """A handling unit; `people` are (person, name, MEMBER_ROLE_…, section)."""
+        reply = self.request("POST", "/v1/units", {"unitId": unit.split("/")[1], "unit": {
+            "displayName": display_name, "kind": "UNIT_KIND_BUREAU", "active": True,
+            "categories": [category], "members": [
+                {"person": person, "name": name, "role": role, "section": section}
+                for person, name, role, section in people]}}, token=token)
+        assert reply.status == 200, reply
+        return reply.json()
+
+    def accepted_item(self, item, token):
+        """Submits `item` (the JSON of an Item) and accepts it (立案); returns its name."""
+        submitted = self.request("POST", "/v1/items", {"item": item}, token=token)
+        assert submitted.status == 200, submitted
+        name = submitted.json()["name"]
+        accepted = self.request("POST", f"/v1/{name}:accept", {}, token=token)
+        assert accepted.status == 200, accepted
+        return name
+
+    def assigned_task(self, item, unit, office, clerk, deadline=None):
+        """Assigns `item` to `unit` alone once assignment has it waiting, and returns the
+        unit's task as its clerk sees it. The deadline is a fixed date inside 2026 by default:
+        the calendar ships up to 2026 and refuses to guess 2027."""
+        self.wait_for(lambda: any(i["item"] == item for i in self.request(
+            "GET", query("/v1/assignments:waiting", pageSize=100),
+            token=office).json().get("items", [])))
+        assigned = self.request("POST", "/v1/assignments", {"plan": {
+            "item": item, "mode": "ASSIGNMENT_MODE_SOLE",
+            "units": [{"unit": unit, "role": "UNIT_ROLE_LEAD"}],
+            "deadline": deadline or {"fixedDate": "2026-12-31"}}}, token=office)
+        assert assigned.status == 200, assigned
+        return self.wait_for(lambda: next(iter(self.request(
+            "GET", query("/v1/tasks", item=item), token=clerk).json().get("tasks", [])), None))
+
 
     def request(self, method, path, body=None, headers=None, token=None, connection=None,
                 record=True):

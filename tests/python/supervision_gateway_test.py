@@ -9,7 +9,6 @@ handling the same way. Only the supervision office may do either.
 """
 
 import datetime
-import time
 import unittest
 
 from gateway_e2e_test import GatewayTestCase, query
@@ -21,7 +20,6 @@ SUPERVISION = ("persons/du-cha-1", "ROLE_SUPERVISION_OFFICE", "县政府督查�
 LEAD = "persons/p-7101"
 UNIT = "units/transport-s"
 HEAD, DEPUTY, CLERK = "persons/ts-head", "persons/ts-deputy", "persons/ts-clerk"
-WAIT_TIMEOUT = 5
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 ANSWER = (
@@ -46,49 +44,19 @@ class SupervisionThroughGatewayTest(GatewayTestCase):
         cls.deputy = stack.token(DEPUTY, "ROLE_UNIT_DEPUTY_HEAD", name="吴静", unit=UNIT)
         cls.head = stack.token(HEAD, "ROLE_UNIT_HEAD", name="郑伟", unit=UNIT)
         congress = stack.token(*CONGRESS)
-        unit = stack.request("POST", "/v1/units", {"unitId": UNIT.split("/")[1], "unit": {
-            "displayName": "县交通运输局", "kind": "UNIT_KIND_BUREAU", "active": True,
-            "categories": ["交通运输"], "members": [
-                {"person": HEAD, "name": "郑伟", "role": "MEMBER_ROLE_HEAD", "section": "局办公室"},
-                {"person": DEPUTY, "name": "吴静", "role": "MEMBER_ROLE_DEPUTY_HEAD",
-                 "section": "公路股"},
-                {"person": CLERK, "name": "周涛", "role": "MEMBER_ROLE_CLERK", "section": "公路股"}]}},
-            token=cls.office)
-        assert unit.status == 200, unit
-        item = stack.request("POST", "/v1/items", {"item": {
+        stack.create_unit(UNIT, "县交通运输局", "交通运输", [
+            (HEAD, "郑伟", "MEMBER_ROLE_HEAD", "局办公室"),
+            (DEPUTY, "吴静", "MEMBER_ROLE_DEPUTY_HEAD", "公路股"),
+            (CLERK, "周涛", "MEMBER_ROLE_CLERK", "公路股")], cls.office)
+        cls.item = stack.accepted_item({
             "kind": "ITEM_KIND_SUGGESTION", "session": SESSION, "year": 2026,
             "title": "关于在城北中学门口增设人行天桥的建议",
             "body": "城北中学门口车流量大，学生上下学横穿马路险情频发。建议增设人行天桥，"
                     "建成前安排交警值守。",
             "category": "交通运输", "channel": "CHANNEL_CONGRESS_SYSTEM",
-            "leadProposer": {"person": LEAD, "name": "刘建国", "group": "城关镇代表团"}}},
-            token=congress).json()
-        accepted = stack.request("POST", f"/v1/{item['name']}:accept", {}, token=congress)
-        assert accepted.status == 200, accepted
-        cls.item = item["name"]
-        cls.wait_for(lambda: any(
-            i["item"] == cls.item for i in stack.request(
-                "GET", query("/v1/assignments:waiting", pageSize=100),
-                token=cls.office).json().get("items", [])))
-        # A fixed date inside 2026: the calendar ships up to 2026 and refuses to guess 2027.
-        assigned = stack.request("POST", "/v1/assignments", {"plan": {
-            "item": cls.item, "mode": "ASSIGNMENT_MODE_SOLE",
-            "units": [{"unit": UNIT, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": {"fixedDate": "2026-12-31"}}}, token=cls.office)
-        assert assigned.status == 200, assigned
-        cls.task = cls.wait_for(lambda: next(iter(stack.request(
-            "GET", query("/v1/tasks", item=cls.item), token=cls.clerk).json().get("tasks", [])),
-            None))["name"]
-
-    @classmethod
-    def wait_for(cls, probe):
-        deadline = time.monotonic() + WAIT_TIMEOUT
-        while time.monotonic() < deadline:
-            found = probe()
-            if found:
-                return found
-            time.sleep(0.1)
-        raise AssertionError("the event feeds did not deliver in time")
+            "leadProposer": {"person": LEAD, "name": "刘建国", "group": "城关镇代表团"}},
+            congress)
+        cls.task = stack.assigned_task(cls.item, UNIT, cls.office, cls.clerk)["name"]
 
     def issue_answer(self):
         today = datetime.datetime.now(CHINA).date().isoformat()
@@ -103,7 +71,7 @@ class SupervisionThroughGatewayTest(GatewayTestCase):
             reply = self.call("POST", path, body, token=token)
             self.assertEqual(reply.status, 200, reply)
         # The ledger has seen the issued answer before supervision acts on it.
-        self.wait_for(lambda: any(a["answer"] == answer for a in self.call(
+        self.stack.wait_for(lambda: any(a["answer"] == answer for a in self.call(
             "GET", f"/v1/ledger/{self.item.split('/')[1]}",
             token=self.supervision).json().get("answers", [])))
         return answer
@@ -137,7 +105,7 @@ class SupervisionThroughGatewayTest(GatewayTestCase):
         task = self.call("GET", f"/v1/{self.task}", token=self.clerk).json()
         self.assertEqual(task["state"], "TASK_STATE_HANDLING")
         self.assertEqual(task["returnedCount"], 1)
-        records = self.wait_for(lambda: self.returns_of_item(self.supervision))
+        records = self.stack.wait_for(lambda: self.returns_of_item(self.supervision))
         self.assertEqual(len(records), 1)
         self.assertEqual(records[0]["reasons"], ["RETURN_REASON_NO_TIMELINE"])
         self.assertEqual(records[0]["comment"], "交警值守的起止时间未明确")
@@ -162,7 +130,7 @@ class SupervisionThroughGatewayTest(GatewayTestCase):
         task = self.call("GET", f"/v1/{self.task}", token=self.clerk).json()
         self.assertEqual(task["state"], "TASK_STATE_HANDLING")
         self.assertEqual(task["returnedCount"], 2)
-        records = self.wait_for(lambda: len(self.returns_of_item(self.supervision)) == 2
+        records = self.stack.wait_for(lambda: len(self.returns_of_item(self.supervision)) == 2
                                 and self.returns_of_item(self.supervision))
         self.assertEqual(records[1]["answer"], second)
         self.assertEqual(records[1]["reasons"], ["RETURN_REASON_CONTRADICTS_FACTS"])

@@ -10,7 +10,6 @@ own; strangers nothing.
 
 import datetime
 import io
-import time
 import unittest
 import zipfile
 
@@ -24,7 +23,6 @@ LEAD = "persons/p-7201"
 UNIT = "units/water-k"
 HEAD, DEPUTY, CLERK = "persons/wk-head", "persons/wk-deputy", "persons/wk-clerk"
 TITLE = "关于\"自来水\"管网改造,解决城西片区水压不足的建议"
-WAIT_TIMEOUT = 5
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 ANSWER = (
@@ -52,46 +50,16 @@ class ScoresThroughGatewayTest(GatewayTestCase):
                                      unit="units/other-k")
         cls.proposer = stack.token(LEAD, "ROLE_PROPOSER", name="王海")
         congress = stack.token(*CONGRESS)
-        unit = stack.request("POST", "/v1/units", {"unitId": UNIT.split("/")[1], "unit": {
-            "displayName": "县水务局", "kind": "UNIT_KIND_BUREAU", "active": True,
-            "categories": ["城乡建设"], "members": [
-                {"person": HEAD, "name": "刘洋", "role": "MEMBER_ROLE_HEAD", "section": "局办公室"},
-                {"person": DEPUTY, "name": "陈刚", "role": "MEMBER_ROLE_DEPUTY_HEAD",
-                 "section": "供水股"},
-                {"person": CLERK, "name": "李娜", "role": "MEMBER_ROLE_CLERK", "section": "供水股"}]}},
-            token=cls.office)
-        assert unit.status == 200, unit
-        item = stack.request("POST", "/v1/items", {"item": {
+        stack.create_unit(UNIT, "县水务局", "城乡建设", [
+            (HEAD, "刘洋", "MEMBER_ROLE_HEAD", "局办公室"),
+            (DEPUTY, "陈刚", "MEMBER_ROLE_DEPUTY_HEAD", "供水股"),
+            (CLERK, "李娜", "MEMBER_ROLE_CLERK", "供水股")], cls.office)
+        cls.item = stack.accepted_item({
             "kind": "ITEM_KIND_SUGGESTION", "session": SESSION, "year": 2026, "title": TITLE,
             "body": "城西片区高峰时段水压不足，高层住户经常停水。建议改造管网并新建加压泵站。",
             "category": "城乡建设", "channel": "CHANNEL_CONGRESS_SYSTEM",
-            "leadProposer": {"person": LEAD, "name": "王海", "group": "城关镇代表团"}}},
-            token=congress).json()
-        accepted = stack.request("POST", f"/v1/{item['name']}:accept", {}, token=congress)
-        assert accepted.status == 200, accepted
-        cls.item = item["name"]
-        cls.wait_for(lambda: any(
-            i["item"] == cls.item for i in stack.request(
-                "GET", query("/v1/assignments:waiting", pageSize=100),
-                token=cls.office).json().get("items", [])))
-        assigned = stack.request("POST", "/v1/assignments", {"plan": {
-            "item": cls.item, "mode": "ASSIGNMENT_MODE_SOLE",
-            "units": [{"unit": UNIT, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": {"fixedDate": "2026-12-31"}}}, token=cls.office)
-        assert assigned.status == 200, assigned
-        cls.task = cls.wait_for(lambda: next(iter(stack.request(
-            "GET", query("/v1/tasks", item=cls.item), token=cls.clerk).json().get("tasks", [])),
-            None))["name"]
-
-    @classmethod
-    def wait_for(cls, probe):
-        deadline = time.monotonic() + WAIT_TIMEOUT
-        while time.monotonic() < deadline:
-            found = probe()
-            if found:
-                return found
-            time.sleep(0.1)
-        raise AssertionError("the event feeds did not deliver in time")
+            "leadProposer": {"person": LEAD, "name": "王海", "group": "城关镇代表团"}}, congress)
+        cls.task = stack.assigned_task(cls.item, UNIT, cls.office, cls.clerk)["name"]
 
     def score(self, token, unit=UNIT, year=None):
         return self.call("GET", f"/v1/{unit}/scores/{year or self.year}", token=token)
@@ -124,7 +92,8 @@ class ScoresThroughGatewayTest(GatewayTestCase):
                               token=token)
             self.assertEqual(reply.status, 200, reply)
         # Issued with no meeting at all: 未见面, derived from workflow's AnswerIssued.
-        groups = self.wait_for(lambda: "DEDUCTION_KIND_NOT_MET" in self.groups() and self.groups())
+        groups = self.stack.wait_for(
+            lambda: "DEDUCTION_KIND_NOT_MET" in self.groups() and self.groups())
         not_met = groups["DEDUCTION_KIND_NOT_MET"]["deductions"]
         self.assertEqual(len(not_met), 1)
         self.assertEqual(not_met[0]["item"], self.item)
@@ -137,7 +106,7 @@ class ScoresThroughGatewayTest(GatewayTestCase):
             "answer": answer, "reasons": ["RETURN_REASON_FORMAT"], "comment": "落款缺少日期",
             "requestId": "return-7201-1"}, token=self.supervision)
         self.assertEqual(returned.status, 200, returned)
-        groups = self.wait_for(
+        groups = self.stack.wait_for(
             lambda: "DEDUCTION_KIND_ANSWER_RETURNED" in self.groups() and self.groups())
         back = groups["DEDUCTION_KIND_ANSWER_RETURNED"]["deductions"][0]
         self.assertEqual(back["subject"], answer)

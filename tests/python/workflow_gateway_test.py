@@ -6,10 +6,9 @@ proposer can give ("被满意" must be impossible).
 (binaries from HUIYIN_*_BIN, as for gateway_e2e_test).
 """
 
-import time
 import unittest
 
-from gateway_e2e_test import GatewayTestCase, query
+from gateway_e2e_test import GatewayTestCase
 
 SESSION = "县第十八届人民代表大会第六次会议"
 OFFICE = ("persons/gov-w1", "ROLE_GOVERNMENT_OFFICE", "县政府办公室 钱峰")
@@ -17,7 +16,6 @@ CONGRESS = ("persons/cong-w1", "ROLE_CONGRESS_OFFICE", "县人大选联工委 �
 LEAD = "persons/p-6101"
 UNIT = "units/housing-w"
 HEAD, DEPUTY, CLERK = "persons/hw-head", "persons/hw-deputy", "persons/hw-clerk"
-WAIT_TIMEOUT = 5
 
 GOOD_ANSWER = (
     "尊敬的欧阳华代表：\n"
@@ -41,48 +39,19 @@ class WorkflowThroughGatewayTest(GatewayTestCase):
         cls.deputy = stack.token(DEPUTY, "ROLE_UNIT_DEPUTY_HEAD", name="钱丽", unit=UNIT)
         cls.head = stack.token(HEAD, "ROLE_UNIT_HEAD", name="赵国强", unit=UNIT)
         congress = stack.token(*CONGRESS)
-        unit = stack.request("POST", "/v1/units", {"unitId": UNIT.split("/")[1], "unit": {
-            "displayName": "县住房和城乡建设局", "kind": "UNIT_KIND_BUREAU", "active": True,
-            "categories": ["城乡建设"], "members": [
-                {"person": HEAD, "name": "赵国强", "role": "MEMBER_ROLE_HEAD", "section": "局办公室"},
-                {"person": DEPUTY, "name": "钱丽", "role": "MEMBER_ROLE_DEPUTY_HEAD",
-                 "section": "城建股"},
-                {"person": CLERK, "name": "孙浩", "role": "MEMBER_ROLE_CLERK", "section": "城建股"}]}},
-            token=cls.office)
-        assert unit.status == 200, unit
-        item = stack.request("POST", "/v1/items", {"item": {
+        stack.create_unit(UNIT, "县住房和城乡建设局", "城乡建设", [
+            (HEAD, "赵国强", "MEMBER_ROLE_HEAD", "局办公室"),
+            (DEPUTY, "钱丽", "MEMBER_ROLE_DEPUTY_HEAD", "城建股"),
+            (CLERK, "孙浩", "MEMBER_ROLE_CLERK", "城建股")], cls.office)
+        cls.item = stack.accepted_item({
             "kind": "ITEM_KIND_SUGGESTION", "session": SESSION, "year": 2026,
             "title": "关于加快城区老旧小区加装电梯的建议",
             "body": "城区多层住宅老年人上下楼困难，加装电梯意愿强烈，但审批环节多、补贴不明确，"
                     "低层住户顾虑多。建议简化加装电梯审批，明确财政补贴标准，建立协商机制。",
             "category": "城乡建设", "channel": "CHANNEL_CONGRESS_SYSTEM",
-            "leadProposer": {"person": LEAD, "name": "欧阳华", "group": "城关镇代表团"}}},
-            token=congress).json()
-        accepted = stack.request("POST", f"/v1/{item['name']}:accept", {}, token=congress)
-        assert accepted.status == 200, accepted
-        cls.item = item["name"]
-        cls.wait_for(lambda: any(
-            i["item"] == cls.item for i in stack.request(
-                "GET", query("/v1/assignments:waiting", pageSize=100),
-                token=cls.office).json().get("items", [])))
-        assigned = stack.request("POST", "/v1/assignments", {"plan": {
-            "item": cls.item, "mode": "ASSIGNMENT_MODE_SOLE",
-            "units": [{"unit": UNIT, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": {"workingDays": 20}}}, token=cls.office)
-        assert assigned.status == 200, assigned
-        cls.task = cls.wait_for(lambda: next(iter(stack.request(
-            "GET", query("/v1/tasks", item=cls.item), token=cls.clerk).json().get("tasks", [])),
-            None))
-
-    @classmethod
-    def wait_for(cls, probe):
-        deadline = time.monotonic() + WAIT_TIMEOUT
-        while time.monotonic() < deadline:
-            found = probe()
-            if found:
-                return found
-            time.sleep(0.1)
-        raise AssertionError("the event feeds did not deliver in time")
+            "leadProposer": {"person": LEAD, "name": "欧阳华", "group": "城关镇代表团"}},
+            congress)
+        cls.task = stack.assigned_task(cls.item, UNIT, cls.office, cls.clerk)
 
     def test_whole_life_and_only_the_lead_proposer_rates(self):
         task = self.task["name"]
