@@ -155,6 +155,8 @@ void DeriveFromTasks(const std::vector<Task>& tasks, StoredEntry& stored) {
     u->set_answer_deadline(t.deadline());
     u->set_met_proposer(MetProposer(t));
     u->set_returned_count(t.returned_count());
+    if (t.has_responsible()) *u->mutable_responsible() = t.responsible();
+    *u->mutable_contacts() = t.contacts();
     int open = 0;
     for (const auto& a : t.answers()) {
       if (!IsIssued(a)) continue;

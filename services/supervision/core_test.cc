@@ -142,6 +142,9 @@ class SupervisionTest : public ::testing::Test {
     Apply(FeedEvent("workflow", task_name, created, At(2026, 3, 20)));
     if (!s.acknowledged) return;
     t.set_state(workflow::v1::TASK_STATE_HANDLING);
+    t.mutable_responsible()->set_head_name(s.unit + "局长");
+    t.mutable_responsible()->set_deputy_head_name(s.unit + "副局长");
+    t.mutable_responsible()->set_clerk_name(s.unit + "科员");
     workflow::v1::TaskAcknowledged acknowledged;
     *acknowledged.mutable_task() = t;
     Apply(FeedEvent("workflow", task_name, acknowledged, At(2026, 3, 23)));
@@ -458,6 +461,10 @@ TEST_F(SupervisionTest, LedgerEntryShowsTheItemsLife) {
   ASSERT_EQ(i2->units_size(), 1);
   EXPECT_FALSE(i2->units(0).met_proposer());
   EXPECT_EQ(i2->units(0).open_commitments(), 0);
+  EXPECT_EQ(i2->units(0).responsible().head_name(), "housing局长");  // 三级负责
+  EXPECT_EQ(i2->units(0).responsible().clerk_name(), "housing科员");
+  ASSERT_EQ(i2->units(0).contacts_size(), 1);  // a phone call: a contact, not a meeting
+  EXPECT_EQ(i2->units(0).contacts(0).mode(), workflow::v1::CONTACT_MODE_PHONE);
   // accepted, assigned, created, acknowledged, 1 contact, issued, evaluated, 2 fulfilled, closed
   ASSERT_EQ(i2->timeline_size(), 10);
   EXPECT_EQ(i2->timeline(0).type(), "huiyin.intake.v1.ItemAccepted");
