@@ -7,6 +7,7 @@ CREATE TABLE entry_units (
   seq INTEGER NOT NULL,          -- entries.seq
   PRIMARY KEY (unit, seq)
 ) WITHOUT ROWID;
+CREATE INDEX entry_units_by_seq ON entry_units(seq);  -- SaveEntry replaces an entry's rows
 -- Entries saved before this migration: split ",units/a,units/b," into rows.
 WITH RECURSIVE split(seq, rest, unit) AS (
   SELECT seq, substr(units, 2), '' FROM entries
@@ -19,4 +20,5 @@ CREATE INDEX entries_by_leading_official ON entries(leading_official, seq)
   WHERE leading_official != '';
 CREATE INDEX entries_by_category ON entries(category, seq);
 CREATE INDEX entries_by_stage ON entries(stage, seq);
+CREATE INDEX disclosures_by_task ON disclosures(task);  -- every workflow event reads them
 CREATE INDEX step_deadlines_overdue ON step_deadlines(item, step, done_date, deadline);
