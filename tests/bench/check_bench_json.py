@@ -1,0 +1,60 @@
+"""Smoke check of huiyin-bench: runs it with the sizes given and checks that it exits 0 and
+writes well-formed JSON with every expected row, each measured (count > 0, no errors). Timings
+are never asserted.
+
+    check_bench_json.py BENCH_BINARY OUT.json [bench flags...]
+"""
+
+import json
+import math
+import subprocess
+import sys
+
+EXPECTED = [
+    "limit: empty gRPC call",
+    "limit: SQLite commit, 1 row",
+    "limit: SQLite commit, 100 rows",
+    "limit: minimal HTTP response",
+    "SubmitItem over gRPC (durable)",
+    "POST /v1/items via gateway (durable)",
+    "public list",
+    "public detail",
+    "public search, 2 chars (物业)",
+    "public search, 4 chars (老旧小区)",
+]
+SERVICES = ["intake", "assignment", "workflow", "disclosure", "supervision", "gateway"]
+
+
+def main():
+    binary, out = sys.argv[1], sys.argv[2]
+    run = subprocess.run([binary, f"--json={out}"] + sys.argv[3:], timeout=170)
+    if run.returncode != 0:
+        sys.exit(f"huiyin-bench exited with {run.returncode}")
+    with open(out, encoding="utf-8") as f:
+        report = json.load(f)
+    rows = {row["operation"]: row for row in report["rows"]}
+    problems = []
+    for name in EXPECTED:
+        row = rows.get(name)
+        if row is None:
+            problems.append(f"missing row {name!r}")
+            continue
+        if row["count"] <= 0 or row["errors"] != 0:
+            problems.append(f"{name!r}: count {row['count']}, errors {row['errors']}")
+        for key in ("throughput", "p50_ms", "p99_ms"):
+            if not isinstance(row[key], (int, float)) or not math.isfinite(row[key]):
+                problems.append(f"{name!r}: {key} is {row[key]!r}")
+        if name.startswith("limit: ") != (row["limit"] is None):
+            problems.append(f"{name!r}: limit {row['limit']!r}")
+        if row["limit"] is not None and not isinstance(row["ratio"], (int, float)):
+            problems.append(f"{name!r}: ratio {row['ratio']!r}")
+    for service in SERVICES:
+        if report["peak_rss_bytes"].get(service, 0) <= 0:
+            problems.append(f"no peak RSS for {service}")
+    if problems:
+        sys.exit("huiyin-bench report:\n  " + "\n  ".join(problems))
+    print(f"huiyin-bench smoke: {len(rows)} rows, all measured")
+
+
+if __name__ == "__main__":
+    main()
