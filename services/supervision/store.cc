@@ -132,7 +132,10 @@ void ScanEntries(SQLite::Database& conn, const LedgerFilter& filter, int64_t aft
   std::string sql = "SELECT e.seq, e.data FROM entries e";
   std::vector<std::string> where = {"e.seq > :after"};
   if (!filter.unit.empty()) {
-    sql += " JOIN entry_units u ON u.seq = e.seq AND u.unit = :unit";
+    // CROSS JOIN keeps entry_units the outer loop: the unit's range in seq order, rather than
+    // every entry probed for the unit (SQLite would otherwise walk entries for the ORDER BY).
+    sql = "SELECT e.seq, e.data FROM entry_units u CROSS JOIN entries e ON e.seq = u.seq";
+    where = {"u.unit = :unit", "u.seq > :after"};
   }
   if (filter.year != 0) where.push_back("e.year = :year");
   if (!filter.session.empty()) where.push_back("e.session = :session");
@@ -146,7 +149,8 @@ void ScanEntries(SQLite::Database& conn, const LedgerFilter& filter, int64_t aft
         "AND s.done_date = '' AND s.deadline != '' AND s.deadline < :before",
         filter.overdue_unit.empty() ? "" : " AND s.unit = :overdue_unit", ")"));
   }
-  sql += absl::StrCat(" WHERE ", absl::StrJoin(where, " AND "), " ORDER BY e.seq");
+  sql += absl::StrCat(" WHERE ", absl::StrJoin(where, " AND "),
+                      filter.unit.empty() ? " ORDER BY e.seq" : " ORDER BY u.seq");
   SQLite::Statement q(conn, sql);
   q.bind(":after", after_seq);
   if (!filter.unit.empty()) q.bind(":unit", filter.unit);
