@@ -8,6 +8,7 @@
 #include "common/config/config.h"
 #include "common/events/consumer.h"
 #include "common/events/feed_service.h"
+#include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -47,18 +48,9 @@ absl::StatusOr<huiyin::assignment::AssignmentOptions> OptionsFrom(
 
 int main(int argc, char** argv) {
   using namespace huiyin;
-  InstallShutdownSignalHandlers();
-  auto config = LoadConfig(DefaultConfig("assignment", 7102), argc, argv);
-  if (!config.ok()) {
-    if (absl::IsCancelled(config.status())) return 0;
-    std::cerr << "huiyin-assignment: " << config.status().message() << "\n";
-    return 2;
-  }
+  auto config = StartProcess("assignment", 7102, argc, argv);
+  if (!config.ok()) return ExitCodeOf(config.status());
   const auto& server = config->server();
-  InitLogging("assignment", server.log_level());
-  if (server.internal_credential().empty()) {
-    LogWarn("server.internal_credential is empty: every caller is treated as the public");
-  }
   auto options = OptionsFrom(config->assignment());
   if (!options.ok()) {
     std::cerr << "huiyin-assignment: " << options.status().message() << "\n";
@@ -69,16 +61,8 @@ int main(int argc, char** argv) {
     LogError("cannot load the working-day calendar", {{"error", calendar.status().ToString()}});
     return 1;
   }
-  DatabaseOptions db_options;
-  db_options.path = server.database_path();
-  db_options.read_connections = server.read_connections();
-  db_options.max_write_batch = server.max_write_batch();
-  auto db = Database::Open(db_options, assignment::kMigrations);
-  if (!db.ok()) {
-    LogError("cannot open database",
-             {{"path", server.database_path()}, {"error", db.status().ToString()}});
-    return 1;
-  }
+  auto db = OpenServiceDatabase(server, assignment::kMigrations);
+  if (!db.ok()) return 1;
 
   // One channel to intake, for its feed and FindSimilar.
   auto intake = grpc::CreateChannel(config->assignment().intake_address(),

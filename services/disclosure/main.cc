@@ -13,6 +13,7 @@
 #include "common/events/consumer.h"
 #include "common/events/feed_service.h"
 #include "common/identity/caller.h"
+#include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "common/text/bigram_tokenizer.h"
 #include "services/disclosure/core.h"
@@ -25,19 +26,10 @@ namespace huiyin::disclosure {
 namespace {
 
 int Run(int argc, char** argv) {
-  InstallShutdownSignalHandlers();
-  auto config = LoadConfig(DefaultConfig("disclosure", 7105), argc, argv);
-  if (!config.ok()) {
-    if (absl::IsCancelled(config.status())) return 0;
-    std::cerr << "huiyin-disclosure: " << config.status().message() << "\n";
-    return 2;
-  }
+  auto config = StartProcess("disclosure", 7105, argc, argv);
+  if (!config.ok()) return ExitCodeOf(config.status());
   const auto& server = config->server();
   const auto& settings = config->disclosure();
-  InitLogging("disclosure", server.log_level());
-  if (server.internal_credential().empty()) {
-    LogWarn("server.internal_credential is empty: every caller is treated as the public");
-  }
   if (settings.disclosure_working_days() <= 0 || settings.webhook_initial_backoff_ms() <= 0 ||
       settings.webhook_max_backoff_ms() < settings.webhook_initial_backoff_ms() ||
       settings.webhook_timeout_ms() <= 0) {
@@ -71,19 +63,10 @@ int Run(int argc, char** argv) {
     LogError("cannot load OpenCC", {{"error", normalizer.status().ToString()}});
     return 1;
   }
-  DatabaseOptions db_options;
-  db_options.path = server.database_path();
-  db_options.read_connections = server.read_connections();
-  db_options.max_write_batch = server.max_write_batch();
-  db_options.on_connection = [](SQLite::Database& conn) {
+  auto db = OpenServiceDatabase(server, kMigrations, [](SQLite::Database& conn) {
     return text::RegisterBigramTokenizer(conn.getHandle());
-  };
-  auto db = Database::Open(db_options, kMigrations);
-  if (!db.ok()) {
-    LogError("cannot open database",
-             {{"path", server.database_path()}, {"error", db.status().ToString()}});
-    return 1;
-  }
+  });
+  if (!db.ok()) return 1;
 
   SystemClock clock;
   RandomIdGenerator ids;

@@ -6,19 +6,14 @@
 #include "absl/time/clock.h"
 #include "common/base/log.h"
 #include "common/config/config.h"
+#include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "services/gateway/http_gateway.h"
 
 int main(int argc, char** argv) {
   using namespace huiyin;
-  InstallShutdownSignalHandlers();
-  auto config = LoadConfig(DefaultConfig("gateway", 7100), argc, argv);
-  if (!config.ok()) {
-    if (absl::IsCancelled(config.status())) return 0;
-    std::cerr << "huiyin-gateway: " << config.status().message() << "\n";
-    return 2;
-  }
-  InitLogging("gateway", config->server().log_level());
+  auto config = StartProcess("gateway", 7100, argc, argv);
+  if (!config.ok()) return ExitCodeOf(config.status());
   auto auth = gateway::Authenticator::Create(config->gateway());
   if (!auth.ok()) {
     LogError("cannot load credentials", {{"error", auth.status().ToString()}});

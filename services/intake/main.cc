@@ -4,6 +4,7 @@
 #include "common/base/log.h"
 #include "common/config/config.h"
 #include "common/events/feed_service.h"
+#include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "common/text/bigram_tokenizer.h"
 #include "prometheus/gauge.h"
@@ -14,36 +15,18 @@
 
 int main(int argc, char** argv) {
   using namespace huiyin;
-  InstallShutdownSignalHandlers();
-  auto config = LoadConfig(DefaultConfig("intake", 7101), argc, argv);
-  if (!config.ok()) {
-    if (absl::IsCancelled(config.status())) return 0;
-    std::cerr << "huiyin-intake: " << config.status().message() << "\n";
-    return 2;
-  }
+  auto config = StartProcess("intake", 7101, argc, argv);
+  if (!config.ok()) return ExitCodeOf(config.status());
   const auto& server = config->server();
-  InitLogging("intake", server.log_level());
-  if (server.internal_credential().empty()) {
-    LogWarn("server.internal_credential is empty: every caller is treated as the public");
-  }
   auto normalizer = text::TextNormalizer::Create(config->intake().opencc_config());
   if (!normalizer.ok()) {
     LogError("cannot load OpenCC", {{"error", normalizer.status().ToString()}});
     return 1;
   }
-  DatabaseOptions db_options;
-  db_options.path = server.database_path();
-  db_options.read_connections = server.read_connections();
-  db_options.max_write_batch = server.max_write_batch();
-  db_options.on_connection = [](SQLite::Database& conn) {
+  auto db = OpenServiceDatabase(server, intake::kMigrations, [](SQLite::Database& conn) {
     return text::RegisterBigramTokenizer(conn.getHandle());
-  };
-  auto db = Database::Open(db_options, intake::kMigrations);
-  if (!db.ok()) {
-    LogError("cannot open database", {{"path", server.database_path()},
-                                      {"error", db.status().ToString()}});
-    return 1;
-  }
+  });
+  if (!db.ok()) return 1;
   SystemClock clock;
   RandomIdGenerator ids;
   intake::IntakeOptions options;

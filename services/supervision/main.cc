@@ -13,6 +13,7 @@
 #include "common/events/consumer.h"
 #include "common/events/feed_service.h"
 #include "common/identity/caller.h"
+#include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "common/status/errors.h"
 #include "grpcpp/create_channel.h"
@@ -32,19 +33,10 @@ namespace huiyin::supervision {
 namespace {
 
 int Run(int argc, char** argv) {
-  InstallShutdownSignalHandlers();
-  auto config = LoadConfig(DefaultConfig("supervision", 7104), argc, argv);
-  if (!config.ok()) {
-    if (absl::IsCancelled(config.status())) return 0;
-    std::cerr << "huiyin-supervision: " << config.status().message() << "\n";
-    return 2;
-  }
+  auto config = StartProcess("supervision", 7104, argc, argv);
+  if (!config.ok()) return ExitCodeOf(config.status());
   const auto& server = config->server();
   const auto& settings = config->supervision();
-  InitLogging("supervision", server.log_level());
-  if (server.internal_credential().empty()) {
-    LogWarn("server.internal_credential is empty: every caller is treated as the public");
-  }
   auto checked = SettingsFromConfig(settings);
   if (!checked.ok()) {
     for (const auto& [field, problem] : FieldViolationsOf(checked.status())) {
@@ -57,16 +49,8 @@ int Run(int argc, char** argv) {
     LogError("cannot load the working-day calendar", {{"error", calendar.status().ToString()}});
     return 1;
   }
-  DatabaseOptions db_options;
-  db_options.path = server.database_path();
-  db_options.read_connections = server.read_connections();
-  db_options.max_write_batch = server.max_write_batch();
-  auto db = Database::Open(db_options, kMigrations);
-  if (!db.ok()) {
-    LogError("cannot open database",
-             {{"path", server.database_path()}, {"error", db.status().ToString()}});
-    return 1;
-  }
+  auto db = OpenServiceDatabase(server, kMigrations);
+  if (!db.ok()) return 1;
 
   SystemClock clock;
   SupervisionCore core(**db, clock, *calendar, checked->core);

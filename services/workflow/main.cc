@@ -8,6 +8,7 @@
 #include "common/config/config.h"
 #include "common/events/consumer.h"
 #include "common/events/feed_service.h"
+#include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -45,18 +46,9 @@ namespace huiyin::workflow {
 namespace {
 
 int Run(int argc, char** argv) {
-  InstallShutdownSignalHandlers();
-  auto config = LoadConfig(DefaultConfig("workflow", 7103), argc, argv);
-  if (!config.ok()) {
-    if (absl::IsCancelled(config.status())) return 0;
-    std::cerr << "huiyin-workflow: " << config.status().message() << "\n";
-    return 2;
-  }
+  auto config = StartProcess("workflow", 7103, argc, argv);
+  if (!config.ok()) return ExitCodeOf(config.status());
   const auto& server = config->server();
-  InitLogging("workflow", server.log_level());
-  if (server.internal_credential().empty()) {
-    LogWarn("server.internal_credential is empty: every caller is treated as the public");
-  }
   auto options = OptionsFrom(config->workflow());
   if (!options.ok()) {
     std::cerr << "huiyin-workflow: " << options.status().message() << "\n";
@@ -72,16 +64,8 @@ int Run(int argc, char** argv) {
     LogError("cannot load the text normaliser", {{"error", normalizer.status().ToString()}});
     return 1;
   }
-  DatabaseOptions db_options;
-  db_options.path = server.database_path();
-  db_options.read_connections = server.read_connections();
-  db_options.max_write_batch = server.max_write_batch();
-  auto db = Database::Open(db_options, workflow::kMigrations);
-  if (!db.ok()) {
-    LogError("cannot open database",
-             {{"path", server.database_path()}, {"error", db.status().ToString()}});
-    return 1;
-  }
+  auto db = OpenServiceDatabase(server, workflow::kMigrations);
+  if (!db.ok()) return 1;
 
   SystemClock clock;
   RandomIdGenerator ids;
