@@ -75,7 +75,7 @@ class IntakeFeedTest : public testing::AssignmentFixture {
 };
 
 TEST_F(IntakeFeedTest, AcceptedAndMergedItemsArriveOnceAcrossARestart) {
-  intake_path_ = path_ + "-intake.db";
+  intake_path_ = db_.path() + "-intake.db";
   intake_ = std::make_unique<FakeIntakeFeed>(intake_path_);
   intake::v1::ItemSubmitted submitted;  // not for assignment
   *submitted.mutable_item() = AcceptedItem("s1", "关于加强县城河道综合治理的建议", "生态环境", 0);

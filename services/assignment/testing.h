@@ -19,6 +19,7 @@
 #include "common/identity/caller.h"
 #include "common/store/database.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/store/testing/temp_database.h"
 #include "gtest/gtest.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
 #include "services/assignment/core.h"
@@ -204,16 +205,6 @@ inline v1::AssignItemRequest Request(v1::AssignmentPlan plan, const std::string&
 class AssignmentFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("huiyin-assignment-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db"))
-                .string();
-    RemoveFiles();
-    DatabaseOptions options;
-    options.path = path_;
-    auto db = Database::Open(options, kMigrations);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     MakeCore();
     for (const auto& unit : CountyUnits()) {
       ASSERT_TRUE(core_->CreateUnit(GovernmentOffice(), unit).ok()) << unit.unit_id();
@@ -222,8 +213,6 @@ class AssignmentFixture : public ::testing::Test {
 
   void TearDown() override {
     core_.reset();
-    db_.reset();
-    RemoveFiles();
   }
 
   // (Re)makes the core, e.g. after changing options_.
@@ -232,9 +221,6 @@ class AssignmentFixture : public ::testing::Test {
         *db_, clock_, ids_, WorkingDayCalendar::ChinaMainland(), similar_, options_);
   }
 
-  void RemoveFiles() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
 
   void SetToday(int year, int month, int day) { clock_.Set(At(year, month, day)); }
 
@@ -271,8 +257,7 @@ class AssignmentFixture : public ::testing::Test {
   SequentialIdGenerator ids_{"id"};
   FakeSimilarItems similar_;
   AssignmentOptions options_;
-  std::string path_;
-  std::unique_ptr<Database> db_;
+  ::huiyin::testing::TempDatabase db_{"assignment", kMigrations};
   std::unique_ptr<AssignmentCore> core_;
   int64_t intake_sequence_ = 0;
   int item_number_ = 0;

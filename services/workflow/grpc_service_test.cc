@@ -82,8 +82,8 @@ class WorkflowGrpcTest : public testing::WorkflowFixture {
 };
 
 TEST_F(WorkflowGrpcTest, FeedsOfIntakeAndAssignmentMakeTasksThenOnlyTheLeadProposerRates) {
-  FakeFeed intake("intake", path_ + "-intake.db", kCredential, testing::GovernmentOffice());
-  FakeFeed assignment("assignment", path_ + "-assignment.db", kCredential,
+  FakeFeed intake("intake", db_.path() + "-intake.db", kCredential, testing::GovernmentOffice());
+  FakeFeed assignment("assignment", db_.path() + "-assignment.db", kCredential,
                       testing::GovernmentOffice());
   intake::v1::ItemAccepted accepted;
   *accepted.mutable_item() = testing::AcceptedItem("g1");

@@ -19,6 +19,7 @@
 #include "common/identity/caller.h"
 #include "common/store/database.h"
 #include "common/text/normalize.h"
+#include "common/store/testing/temp_database.h"
 #include "gtest/gtest.h"
 #include "huiyin/assignment/v1/assignment_events.pb.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
@@ -210,16 +211,6 @@ inline const text::TextNormalizer& SharedNormalizer() {
 class WorkflowFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("huiyin-workflow-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db"))
-                .string();
-    RemoveFiles();
-    DatabaseOptions options;
-    options.path = path_;
-    auto db = Database::Open(options, kMigrations);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     MakeCore();
     for (const auto& unit : CountyUnits()) {
       assignment::v1::UnitCreated created;
@@ -230,16 +221,11 @@ class WorkflowFixture : public ::testing::Test {
 
   void TearDown() override {
     core_.reset();
-    db_.reset();
-    RemoveFiles();
   }
 
   void MakeCore() {
     core_ = std::make_unique<WorkflowCore>(*db_, clock_, ids_, WorkingDayCalendar::ChinaMainland(),
                                            SharedNormalizer(), options_);
-  }
-  void RemoveFiles() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
   }
   void SetToday(int year, int month, int day) { clock_.Set(At(year, month, day)); }
 
@@ -357,8 +343,7 @@ class WorkflowFixture : public ::testing::Test {
   FakeClock clock_{At(2025, 3, 10)};
   SequentialIdGenerator ids_{"id"};
   WorkflowOptions options_;
-  std::string path_;
-  std::unique_ptr<Database> db_;
+  ::huiyin::testing::TempDatabase db_{"workflow", kMigrations};
   std::unique_ptr<WorkflowCore> core_;
   int64_t intake_sequence_ = 0;
   int64_t assignment_sequence_ = 0;
