@@ -473,7 +473,7 @@ class Stack {
       Progress("seeding the public side: " + script);
       std::string command = absl::StrCat(
           "/usr/bin/python3 '", HUIYIN_SOURCE_DIR, "/deploy/local/", script, "' --address ",
-          addresses_[service], " --credential '", credential, "' --stub-dir '", stub_dir,
+          addresses_[service], " --credential='", credential, "' --stub-dir '", stub_dir,
           "' >>'", workdir_, "/demo.log' 2>&1");
       if (std::system(command.c_str()) != 0) {
         *error = absl::StrCat(script, " failed; see ", workdir_, "/demo.log");

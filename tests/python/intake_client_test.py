@@ -420,7 +420,7 @@ class IntakeBinaryTest(unittest.TestCase):
         def load():
             result = subprocess.run(
                 [PYTHON, str(DEMO_DATA), "--address", self.server.grpc_address,
-                 "--credential", self.credential, "--stub-dir", STUB_DIR],
+                 f"--credential={self.credential}", "--stub-dir", STUB_DIR],
                 capture_output=True, text=True, timeout=60)
             self.assertEqual(result.returncode, 0, result.stderr)
             head = self.feed.ListEvents(events_pb2.ListEventsRequest(page_size=1),
