@@ -85,6 +85,10 @@ std::multimap<std::string, std::string> QueryOf(const httplib::Request& req) {
   return {req.params.begin(), req.params.end()};
 }
 
+int HttpThreadsOf(const config::v1::GatewayConfig& gateway) {
+  return std::max(4, gateway.http_threads());
+}
+
 }  // namespace
 
 HttpGateway::HttpGateway(config::v1::Config config, std::unique_ptr<Backends> backends,
@@ -95,6 +99,7 @@ HttpGateway::HttpGateway(config::v1::Config config, std::unique_ptr<Backends> ba
       routes_(std::move(routes)),
       clock_(clock),
       limiter_(config_.gateway().rate_limit_per_second(), config_.gateway().rate_limit_burst()),
+      admission_(MaxInFlightFor(config_.gateway(), HttpThreadsOf(config_.gateway()))),
       registry_(std::make_shared<prometheus::Registry>()) {
   for (absl::string_view origin : absl::StrSplit(config_.gateway().cors_allowed_origins(), ',')) {
     origin = absl::StripAsciiWhitespace(origin);
@@ -109,6 +114,17 @@ HttpGateway::HttpGateway(config::v1::Config config, std::unique_ptr<Backends> ba
                   .Name("huiyin_http_request_seconds")
                   .Help("Time to answer an HTTP request, by route template.")
                   .Register(*registry_);
+  shed_ = &prometheus::BuildCounter()
+               .Name("huiyin_http_shed_total")
+               .Help("Requests refused to protect the gateway and the backends: reason "
+                     "\"overload\" (503, too many in flight) or \"rate_limit\" (429, one client "
+                     "over its rate).")
+               .Register(*registry_);
+  in_flight_ = &prometheus::BuildGauge()
+                    .Name("huiyin_http_in_flight_requests")
+                    .Help("Requests in flight to the backends now.")
+                    .Register(*registry_)
+                    .Add({});
 }
 
 HttpGateway::~HttpGateway() { Stop(); }
@@ -153,7 +169,14 @@ bool HttpGateway::Throttled(const std::string& client, httplib::Response& res,
   res.set_header("Retry-After", std::to_string(seconds));
   Fail(res, absl::ResourceExhaustedError("too many requests from this client; retry later"),
        request_id);
+  shed_->Add({{"reason", "rate_limit"}}).Increment();
   return true;
+}
+
+void HttpGateway::Shed(httplib::Response& res, const std::string& request_id) {
+  shed_->Add({{"reason", "overload"}}).Increment();
+  res.set_header("Retry-After", "1");
+  Fail(res, absl::UnavailableError("the gateway is busy; retry later"), request_id);
 }
 
 void HttpGateway::AddBuiltinRoutes() {
@@ -237,9 +260,14 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
         Fail(res, NotFound(req.path), request_id, 404);
       }
     }
+  } else if (auto ticket = admission_.TryAdmit()) {
+    ApplyCors(req, res);
+    in_flight_->Increment();
+    Transcode(match, req, res, request_id);
+    in_flight_->Decrement();
   } else {
     ApplyCors(req, res);
-    Transcode(match, req, res, request_id);
+    Shed(res, request_id);
   }
   Observe(route, req, res.status, start);
   LogInfo("http", {{"request_id", request_id},
@@ -352,7 +380,7 @@ void HttpGateway::WriteJson(const google::protobuf::Message& response, bool auth
 absl::Status HttpGateway::Start() {
   const auto& g = config_.gateway();
   server_ = std::make_unique<httplib::Server>();
-  int threads = std::max(4, g.http_threads());
+  int threads = HttpThreadsOf(g);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(100000);
@@ -372,9 +400,10 @@ absl::Status HttpGateway::Start() {
   if (port_ <= 0) return absl::UnavailableError("cannot listen on " + g.http_address());
   RaiseListenBacklog(port_);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
-  LogInfo(
-      "listening",
-      {{"http_address", g.http_address()}, {"port", port_}, {"routes", routes_.routes().size()}});
+  LogInfo("listening", {{"http_address", g.http_address()},
+                        {"port", port_},
+                        {"routes", routes_.routes().size()},
+                        {"max_in_flight_requests", admission_.limit()}});
   return absl::OkStatus();
 }
 

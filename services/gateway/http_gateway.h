@@ -3,7 +3,7 @@
 //
 // Per request: a request id (X-Request-Id, or made) in the response and every log line; CORS for
 // the configured origins; authentication (bearer JWT or X-Api-Key); a per-client rate limit;
-// a body limit; a deadline on the backend call; If-Match → etag, etag → ETag.
+// a body limit; a bound on requests in flight to the backends; a deadline on the backend call; If-Match → etag, etag → ETag.
 #pragma once
 
 #include <memory>
@@ -14,8 +14,10 @@
 #include "common/base/clock.h"
 #include "huiyin/config/v1/config.pb.h"
 #include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "services/gateway/admission.h"
 #include "services/gateway/auth.h"
 #include "services/gateway/backends.h"
 #include "services/gateway/rate_limiter.h"
@@ -51,6 +53,8 @@ class HttpGateway {
   void ApplyCors(const httplib::Request& req, httplib::Response& res);
   // Answers 429 with Retry-After when `client` is over its rate.
   bool Throttled(const std::string& client, httplib::Response& res, const std::string& request_id);
+  // Answers 503 with Retry-After, touching no backend, when too many requests are in flight.
+  void Shed(httplib::Response& res, const std::string& request_id);
   void WriteHttpBody(const google::protobuf::Message& message, bool authenticated,
                      const httplib::Request& req, httplib::Response& res) const;
   void WriteJson(const google::protobuf::Message& response, bool authenticated,
@@ -65,11 +69,14 @@ class HttpGateway {
   RouteTable routes_;
   const Clock& clock_;
   RateLimiter limiter_;
+  AdmissionControl admission_;
   std::vector<std::string> cors_origins_;
   std::string openapi_json_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
+  prometheus::Family<prometheus::Counter>* shed_;
+  prometheus::Gauge* in_flight_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

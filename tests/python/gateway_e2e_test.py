@@ -190,8 +190,10 @@ class GatewayStack:
         self.intake = self.assignment = self.workflow = self.supervision = None
         self.disclosure = self.gateway = None
         self.port = None
-        # Extra flags of huiyin-disclosure (a test class may set its public base URL).
+        # Extra flags of huiyin-disclosure (a test class may set its public base URL) and of
+        # huiyin-gateway (they come last, so they override the defaults below).
         self.disclosure_flags = []
+        self.gateway_flags = []
         self.exercised = []
         self._tokens = {}
 
@@ -301,7 +303,7 @@ class GatewayStack:
              f"--gateway.max_body_bytes={MAX_BODY_BYTES}",
              f"--gateway.rate_limit_per_second={RATE_PER_SECOND}",
              f"--gateway.rate_limit_burst={RATE_BURST}",
-             f"--server.port_file={port_file}"],
+             f"--server.port_file={port_file}"] + self.gateway_flags,
             env, self.workdir / "gateway.log")
         self.port = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
                                                      self.gateway.popen)["http"]
@@ -453,10 +455,13 @@ def undocumented(replies, document):
 
 class GatewayTestCase(unittest.TestCase):
     stack = None
+    gateway_flags = ()  # a class may tune the gateway: "--gateway.rate_limit_burst=…"
 
     @classmethod
     def setUpClass(cls):
-        cls.stack = GatewayStack().start()
+        stack = GatewayStack()
+        stack.gateway_flags = list(cls.gateway_flags)
+        cls.stack = stack.start()
 
     @classmethod
     def tearDownClass(cls):
