@@ -460,11 +460,15 @@ absl::StatusOr<v1::LedgerEntry> SupervisionCore::GetLedgerEntry(
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  const bool visible =
-      found.has_value() &&
-      (IsOffice(caller) || std::any_of(found->units().begin(), found->units().end(),
-                                       [&](const auto& u) { return u.unit() == caller.unit(); }));
-  if (!visible) return NotFound(request.name());
+  // A unit learns nothing of entries it may not read, existing or not: one PERMISSION_DENIED,
+  // decided before existence as everywhere else (intake's items, workflow's tasks).
+  if (IsOffice(caller)) {
+    if (!found.has_value()) return NotFound(request.name());
+  } else if (!found.has_value() ||
+             std::none_of(found->units().begin(), found->units().end(),
+                          [&](const auto& u) { return u.unit() == caller.unit(); })) {
+    return PermissionDenied("a unit reads the ledger of its own items only");
+  }
   Annotate(*found);
   return *found;
 }

@@ -628,7 +628,11 @@ TEST_F(SupervisionTest, UnitsReadOnlyTheirOwn) {
 
   v1::GetLedgerEntryRequest get;
   get.set_name("ledger/i4");  // transport's item
-  EXPECT_TRUE(absl::IsNotFound(core_->GetLedgerEntry(housing, get).status()));
+  EXPECT_TRUE(absl::IsPermissionDenied(core_->GetLedgerEntry(housing, get).status()));
+  get.set_name("ledger/no-such-item");  // as for an item that does not exist: nothing revealed
+  EXPECT_TRUE(absl::IsPermissionDenied(core_->GetLedgerEntry(housing, get).status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      core_->GetLedgerEntry(Office(common::v1::ROLE_SUPERVISION_OFFICE), get).status()));
   get.set_name("ledger/i1");
   EXPECT_TRUE(core_->GetLedgerEntry(housing, get).ok());
   // The co-handler reads the item it helps with.
