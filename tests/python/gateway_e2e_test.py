@@ -190,9 +190,10 @@ class GatewayStack:
         self.intake = self.assignment = self.workflow = self.supervision = None
         self.disclosure = self.gateway = None
         self.port = None
-        # Extra flags of huiyin-disclosure (a test class may set its public base URL) and of
-        # huiyin-gateway (they come last, so they override the defaults below).
+        # Extra flags of huiyin-disclosure (a test class may set its public base URL), of
+        # huiyin-workflow and of huiyin-gateway (they come last, so they override the defaults).
         self.disclosure_flags = []
+        self.workflow_flags = []
         self.gateway_flags = []
         self.exercised = []
         self._tokens = {}
@@ -254,7 +255,8 @@ class GatewayStack:
              f"--server.database_path={self.workdir / 'workflow.db'}",
              f"--server.port_file={port_file}", "--server.drain_seconds=2",
              f"--workflow.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
-             f"--workflow.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}"],
+             f"--workflow.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}"]
+            + self.workflow_flags,
             env, self.workdir / "workflow.log")
         self.workflow_ports = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
                                                                self.workflow.popen)
@@ -455,12 +457,15 @@ def undocumented(replies, document):
 
 class GatewayTestCase(unittest.TestCase):
     stack = None
-    gateway_flags = ()  # a class may tune the gateway: "--gateway.rate_limit_burst=…"
+    # A class may tune the gateway ("--gateway.rate_limit_burst=…") or workflow.
+    gateway_flags = ()
+    workflow_flags = ()
 
     @classmethod
     def setUpClass(cls):
         stack = GatewayStack()
         stack.gateway_flags = list(cls.gateway_flags)
+        stack.workflow_flags = list(cls.workflow_flags)
         cls.stack = stack.start()
 
     @classmethod
