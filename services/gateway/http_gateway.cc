@@ -114,12 +114,16 @@ HttpGateway::HttpGateway(config::v1::Config config, std::unique_ptr<Backends> ba
                   .Name("huiyin_http_request_seconds")
                   .Help("Time to answer an HTTP request, by route template.")
                   .Register(*registry_);
-  shed_ = &prometheus::BuildCounter()
-               .Name("huiyin_http_shed_total")
-               .Help("Requests refused to protect the gateway and the backends: reason "
-                     "\"overload\" (503, too many in flight) or \"rate_limit\" (429, one client "
-                     "over its rate).")
-               .Register(*registry_);
+  auto& shed = prometheus::BuildCounter()
+                   .Name("huiyin_http_shed_total")
+                   .Help(
+                       "Requests refused to protect the gateway and the backends: reason "
+                       "\"overload\" (503, too many in flight) or \"rate_limit\" (429, one "
+                       "client over its rate).")
+                   .Register(*registry_);
+  // Both series exist from the start, so that rates and alerts see a 0 rather than nothing.
+  shed_overload_ = &shed.Add({{"reason", "overload"}});
+  shed_rate_limit_ = &shed.Add({{"reason", "rate_limit"}});
   in_flight_ = &prometheus::BuildGauge()
                     .Name("huiyin_http_in_flight_requests")
                     .Help("Requests in flight to the backends now.")
@@ -169,12 +173,12 @@ bool HttpGateway::Throttled(const std::string& client, httplib::Response& res,
   res.set_header("Retry-After", std::to_string(seconds));
   Fail(res, absl::ResourceExhaustedError("too many requests from this client; retry later"),
        request_id);
-  shed_->Add({{"reason", "rate_limit"}}).Increment();
+  shed_rate_limit_->Increment();
   return true;
 }
 
 void HttpGateway::Shed(httplib::Response& res, const std::string& request_id) {
-  shed_->Add({{"reason", "overload"}}).Increment();
+  shed_overload_->Increment();
   res.set_header("Retry-After", "1");
   Fail(res, absl::UnavailableError("the gateway is busy; retry later"), request_id);
 }

@@ -3,7 +3,8 @@
 //
 // Per request: a request id (X-Request-Id, or made) in the response and every log line; CORS for
 // the configured origins; authentication (bearer JWT or X-Api-Key); a per-client rate limit;
-// a body limit; a bound on requests in flight to the backends; a deadline on the backend call; If-Match → etag, etag → ETag.
+// a body limit; a bound on requests in flight to the backends (beyond it 503, see admission.h);
+// a deadline on the backend call; If-Match → etag, etag → ETag.
 #pragma once
 
 #include <memory>
@@ -75,7 +76,8 @@ class HttpGateway {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
-  prometheus::Family<prometheus::Counter>* shed_;
+  prometheus::Counter* shed_overload_;
+  prometheus::Counter* shed_rate_limit_;
   prometheus::Gauge* in_flight_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

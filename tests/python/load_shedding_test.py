@@ -69,16 +69,20 @@ class GatewayLoadSheddingTest(GatewayTestCase):
         os.kill(self.stack.intake.pid, signal.SIGSTOP)  # intake takes calls and never answers
         try:
             with concurrent.futures.ThreadPoolExecutor(CONCURRENT) as pool:
-                replies = list(pool.map(self.list_items, range(1, CONCURRENT + 1)))
-            # The gateway itself kept answering while its backend hung.
-            self.assertEqual(self.call("GET", "/healthz").status, 200)
+                pending = [pool.submit(self.list_items, n) for n in range(1, CONCURRENT + 1)]
+                # The gateway itself keeps answering while its backend hangs.
+                self.assertEqual(self.call("GET", "/healthz").status, 200)
+                replies = [future.result() for future in pending]
         finally:
             os.kill(self.stack.intake.pid, signal.SIGCONT)
 
         statuses = sorted(r.status for r in replies)
         self.assertEqual(set(statuses) - {503, 504}, set(), statuses)
         shed = [r for r in replies if r.status == 503]
-        self.assertGreaterEqual(len(shed), CONCURRENT - 2 * MAX_IN_FLIGHT, statuses)
+        # At most MAX_IN_FLIGHT wait at a time (each until the deadline): on a machine so slow
+        # that the requests straggle over more than one deadline a few more get in, so only half
+        # must be shed here; without the bound none are.
+        self.assertGreaterEqual(len(shed), CONCURRENT // 2, statuses)
         for reply in shed:
             error = self.assert_error(reply, 503, "UNAVAILABLE")
             self.assertIn("busy", error["message"])
