@@ -21,7 +21,8 @@ absl::StatusOr<PemFiles> ReadMutualTlsFiles(const config::v1::TlsConfig& tls) {
         std::make_tuple(&tls.ca_file(), "tls.ca_file", &out.ca)}) {
     auto pem = ReadPemFile(*path, field);
     if (!pem.ok()) {
-      LogError("cannot read a TLS file; TLS handshakes will fail", {{"error", pem.status().ToString()}});
+      LogError("cannot read a TLS file; TLS handshakes will fail",
+               {{"error", pem.status().ToString()}});
       return pem.status();
     }
     *text = *std::move(pem);

@@ -122,7 +122,8 @@ TEST_F(MutualTlsTest, PlainTextIsRefused) {
 TEST_F(MutualTlsTest, TheServerIsVerifiedAgainstTheCa) {
   TestPki other("other");
   // A client of the other CA does not trust our server's certificate.
-  auto client = ServiceChannel(address(), Tls(other.Issue("gateway", {"gateway"}), other.ca_file()));
+  auto client =
+      ServiceChannel(address(), Tls(other.Issue("gateway", {"gateway"}), other.ca_file()));
   EXPECT_EQ(Check(client, false).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 

@@ -26,8 +26,8 @@ bool Fail(const char* what, const std::string& file) {
 
 bool ConfigureHttpsContext(SSL_CTX& ctx, const config::v1::TlsConfig& tls) {
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
-  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      &ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_set_cipher_list(&ctx, kTls12Ciphers) != 1) return Fail("cipher list", "");
   const std::string& chain = tls.https_cert_chain_file();
   const std::string& key = tls.https_private_key_file();

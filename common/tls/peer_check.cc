@@ -32,7 +32,8 @@ grpc::Status InternalCredentialPeerCheck::Process(const InputMetadata& auth_meta
   if (!presents) return grpc::Status::OK;
   std::vector<std::string> names;
   if (context != nullptr && context->IsPeerAuthenticated()) {
-    for (const auto& name : context->GetPeerIdentity()) names.emplace_back(name.data(), name.size());
+    for (const auto& name : context->GetPeerIdentity())
+      names.emplace_back(name.data(), name.size());
   }
   absl::Status decision = CheckInternalCredentialPeer(presents, names, allowed_);
   if (decision.ok()) return grpc::Status::OK;

@@ -70,8 +70,8 @@ absl::StatusOr<KeyPtr> ReadKey(const std::string& path, absl::string_view field)
   if (!pem.ok()) return pem.status();
   auto bio = MemoryBio(*pem);
   // A null password callback with no password: an encrypted key fails here, not at a prompt.
-  KeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; },
-                                     nullptr));
+  KeyPtr key(PEM_read_bio_PrivateKey(
+      bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
   ERR_clear_error();
   if (key == nullptr) {
     return Bad(field, absl::StrCat(path, " holds no unencrypted PEM private key"));
@@ -162,8 +162,9 @@ absl::Status CheckMutualTls(const TlsConfig& tls, absl::Time now) {
   if (!roots.ok()) return roots.status();
   if (auto s = CheckIssuedBy(*chain, *roots, now); !s.ok()) return s;
   if (AllowedPeerNames(tls).empty()) {
-    return Bad("tls.allowed_peer_names", "names no peer: the internal credential would be refused "
-                                         "from every process");
+    return Bad("tls.allowed_peer_names",
+               "names no peer: the internal credential would be refused "
+               "from every process");
   }
   return absl::OkStatus();
 }

@@ -24,8 +24,9 @@ bool MutualTlsEnabled(const config::v1::TlsConfig& tls);
 bool HttpsEnabled(const config::v1::TlsConfig& tls);
 
 // OK when the section is off or whole: every file named is readable PEM, each key matches its
-// certificate, each certificate is valid at `now`, and the mutual-TLS certificate is issued by a
-// CA of ca_file. Otherwise INVALID_ARGUMENT whose message starts with the field ("tls.ca_file: …").
+// certificate, each certificate is valid at `now`, and the mutual-TLS certificate is issued by
+// a CA of ca_file. Otherwise INVALID_ARGUMENT whose message starts with the field
+// ("tls.ca_file: …").
 absl::Status CheckTlsConfig(const config::v1::TlsConfig& tls, absl::Time now = absl::Now());
 
 // The contents of a PEM file named by `field` (e.g. "tls.ca_file"); the error names the field.

@@ -84,9 +84,8 @@ TEST_F(TlsConfigTest, RefusesAFileThatIsNotPem) {
 TEST_F(TlsConfigTest, RefusesAKeyThatDoesNotMatchTheCertificate) {
   auto tls = MutualTls(pki_.Issue("intake", {"intake"}));
   tls.set_private_key_file(pki_.Issue("workflow", {"workflow"}).key_file);
-  EXPECT_THAT(ErrorOf(tls),
-              StartsWith("tls.private_key_file: does not match the certificate in "
-                         "tls.cert_chain_file"));
+  EXPECT_THAT(ErrorOf(tls), StartsWith("tls.private_key_file: does not match the certificate in "
+                                       "tls.cert_chain_file"));
 }
 
 TEST_F(TlsConfigTest, RefusesAnExpiredOrNotYetValidCertificate) {

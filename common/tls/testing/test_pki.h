@@ -42,9 +42,10 @@ class TestPki {
     ca_key_.reset(EVP_EC_gen("P-256"));
     ca_.reset(NewCertificate(name_ + " CA", *ca_key_, -absl::Hours(1), absl::Hours(24)));
     X509_set_issuer_name(ca_.get(), X509_get_subject_name(ca_.get()));
-    AddExtensions(*ca_, *ca_, {{NID_basic_constraints, "critical,CA:TRUE"},
-                               {NID_key_usage, "critical,keyCertSign,cRLSign"},
-                               {NID_subject_key_identifier, "hash"}});
+    AddExtensions(*ca_, *ca_,
+                  {{NID_basic_constraints, "critical,CA:TRUE"},
+                   {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                   {NID_subject_key_identifier, "hash"}});
     X509_sign(ca_.get(), ca_key_.get(), EVP_sha256());
     ca_file_ = Write("ca.pem", Pem(*ca_));
   }
@@ -68,11 +69,12 @@ class TestPki {
     std::vector<std::string> sans;
     for (const auto& name : dns_names) sans.push_back("DNS:" + name);
     sans.push_back("IP:127.0.0.1");
-    AddExtensions(*cert, *ca_, {{NID_basic_constraints, "critical,CA:FALSE"},
-                                {NID_key_usage, "critical,digitalSignature"},
-                                {NID_ext_key_usage, "serverAuth,clientAuth"},
-                                {NID_subject_alt_name, absl::StrJoin(sans, ",")},
-                                {NID_authority_key_identifier, "keyid"}});
+    AddExtensions(*cert, *ca_,
+                  {{NID_basic_constraints, "critical,CA:FALSE"},
+                   {NID_key_usage, "critical,digitalSignature"},
+                   {NID_ext_key_usage, "serverAuth,clientAuth"},
+                   {NID_subject_alt_name, absl::StrJoin(sans, ",")},
+                   {NID_authority_key_identifier, "keyid"}});
     X509_sign(cert.get(), ca_key_.get(), EVP_sha256());
     std::string stem = absl::StrCat(common_name, "-", serial_);
     return {Write(stem + ".pem", Pem(*cert)), Write(stem + ".key", PemKey(*key))};
