@@ -194,6 +194,8 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   disclosure->set_webhook_initial_backoff_ms(2000);
   disclosure->set_webhook_max_backoff_ms(600000);
   disclosure->set_webhook_timeout_ms(5000);
+  c.mutable_tls()->set_allowed_peer_names(
+      "gateway,intake,assignment,workflow,supervision,disclosure");
   return c;
 }
 

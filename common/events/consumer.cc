@@ -5,17 +5,17 @@
 #include "common/events/outbox.h"
 #include "common/identity/caller.h"
 #include "common/status/errors.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "common/tls/grpc_credentials.h"
 #include "common/base/log.h"
 
 namespace huiyin {
 
 EventConsumerOptions FeedOptions(std::string source, const std::string& address,
-                                 std::string internal_credential, common::v1::Caller self) {
+                                 const config::v1::TlsConfig& tls, std::string internal_credential,
+                                 common::v1::Caller self) {
   EventConsumerOptions o;
   o.source = std::move(source);
-  o.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  o.channel = ServiceChannel(address, tls);
   o.internal_credential = std::move(internal_credential);
   o.self = std::move(self);
   return o;

@@ -23,6 +23,7 @@
 #include "common/store/database.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "huiyin/config/v1/config.pb.h"
 #include "huiyin/events/v1/events.grpc.pb.h"
 
 namespace huiyin {
@@ -39,9 +40,11 @@ struct EventConsumerOptions {
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
-// Options to follow `source`'s feed at `address` (a channel of its own) as `self`, a system.
+// Options to follow `source`'s feed at `address` (a channel of its own, plain or mutual TLS as
+// `tls` says) as `self`, a system.
 EventConsumerOptions FeedOptions(std::string source, const std::string& address,
-                                 std::string internal_credential, common::v1::Caller self);
+                                 const config::v1::TlsConfig& tls, std::string internal_credential,
+                                 common::v1::Caller self);
 
 class EventConsumer {
  public:

@@ -6,6 +6,7 @@
 #include "common/base/log.h"
 #include "common/config/config.h"
 #include "common/server/service_runner.h"
+#include "common/tls/tls_config.h"
 
 namespace huiyin {
 
@@ -18,6 +19,10 @@ absl::StatusOr<config::v1::Config> StartProcess(const std::string& service, int 
       std::cerr << "huiyin-" << service << ": " << config.status().message() << "\n";
     }
     return config.status();
+  }
+  if (auto tls = CheckTlsConfig(config->tls()); !tls.ok()) {
+    std::cerr << "huiyin-" << service << ": " << tls.message() << "\n";
+    return tls;
   }
   InitLogging(service, config->server().log_level());
   if (config->server().internal_credential().empty()) {

@@ -19,13 +19,15 @@
 
 namespace huiyin {
 
-// Installs the SIGTERM/SIGINT handlers, loads the configuration of `service` (printing why it
-// is refused, as "huiyin-<service>: …", on stderr), starts logging, and warns when the internal
-// credential is empty. CANCELLED after --help printed the fields.
+// Installs the SIGTERM/SIGINT handlers, loads the configuration of `service` and checks its TLS
+// section (printing why it is refused, as "huiyin-<service>: tls.ca_file: …", on stderr),
+// starts logging, and warns when the internal credential is empty. CANCELLED after --help
+// printed the fields.
 absl::StatusOr<config::v1::Config> StartProcess(const std::string& service, int default_grpc_port,
                                                 int argc, char** argv);
 
-// The exit status for a StartProcess error: 0 after --help, 2 for a configuration refused.
+// The exit status for a StartProcess error: 0 after --help, 2 for a configuration refused
+// (a half-set TLS section included).
 int ExitCodeOf(const absl::Status& start_error);
 
 // Opens the store at server.database_path with the server section's pool and batch sizes;

@@ -10,6 +10,8 @@
 #include "absl/time/clock.h"
 #include "common/base/log.h"
 #include "common/server/grpc_metrics.h"
+#include "common/tls/grpc_credentials.h"
+#include "common/tls/tls_config.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -46,9 +48,11 @@ void InstallShutdownSignalHandlers() {
 
 bool ShutdownSignalled() { return g_shutdown_signalled; }
 
-ServiceRunner::ServiceRunner(std::string service_name, config::v1::ServerConfig config)
+ServiceRunner::ServiceRunner(std::string service_name, config::v1::ServerConfig config,
+                             config::v1::TlsConfig tls)
     : service_name_(std::move(service_name)),
       config_(std::move(config)),
+      tls_(std::move(tls)),
       registry_(std::make_shared<prometheus::Registry>()) {}
 
 ServiceRunner::~ServiceRunner() { Shutdown(); }
@@ -71,7 +75,7 @@ absl::Status ServiceRunner::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.grpc_address(), grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(config_.grpc_address(), GrpcServerCredentials(tls_), &grpc_port_);
   for (auto* service : services_) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeMetricsInterceptorFactory(*registry_, in_flight_));
@@ -87,6 +91,7 @@ absl::Status ServiceRunner::Start() {
   if (auto s = StartAdmin(); !s.ok()) return s;
   LogInfo("listening", {{"grpc_address", config_.grpc_address()},
                         {"grpc_port", grpc_port_},
+                        {"mutual_tls", MutualTlsEnabled(tls_)},
                         {"admin_port", admin_port_}});
   return WritePortFile();
 }

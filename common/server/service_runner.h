@@ -1,6 +1,6 @@
 // The one way a Huiyin binary starts and stops a server.
 //
-//   ServiceRunner runner("intake", config.server());
+//   ServiceRunner runner("intake", config.server(), config.tls());  // plain or mutual TLS
 //   runner.RegisterService(&intake_service);
 //   runner.RegisterService(&feed);                 // every service serves its event feed
 //   runner.AddReadinessCheck("database", [&] { return db->Read(...); });
@@ -37,7 +37,9 @@ namespace huiyin {
 
 class ServiceRunner {
  public:
-  ServiceRunner(std::string service_name, config::v1::ServerConfig config);
+  // `tls`: the gRPC port speaks mutual TLS when tls.cert_chain_file is set (common/tls).
+  ServiceRunner(std::string service_name, config::v1::ServerConfig config,
+                config::v1::TlsConfig tls = {});
   ~ServiceRunner();
 
   prometheus::Registry& registry() { return *registry_; }
@@ -64,6 +66,7 @@ class ServiceRunner {
 
   std::string service_name_;
   config::v1::ServerConfig config_;
+  config::v1::TlsConfig tls_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<grpc::Service*> services_;
   std::vector<std::pair<std::string, std::function<absl::Status()>>> readiness_checks_;

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "common/tls/grpc_credentials.h"
+#include "common/tls/testing/test_pki.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -23,9 +23,10 @@ config::v1::ServerConfig LocalConfig() {
   return c;
 }
 
-grpc::health::v1::HealthCheckResponse::ServingStatus Health(int port) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+grpc::health::v1::HealthCheckResponse::ServingStatus Health(int port,
+                                                            const config::v1::TlsConfig& tls = {}) {
+  auto stub =
+      grpc::health::v1::Health::NewStub(ServiceChannel("127.0.0.1:" + std::to_string(port), tls));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   grpc::health::v1::HealthCheckResponse response;
@@ -57,6 +58,23 @@ TEST(ServiceRunner, ServesHealthMetricsAndReadiness) {
   // The health check above went through the interceptor.
   EXPECT_NE(metrics->body.find("huiyin_grpc_server_handled_total{"), std::string::npos);
   EXPECT_NE(metrics->body.find("grpc_method=\"/grpc.health.v1.Health/Check\""), std::string::npos);
+}
+
+TEST(ServiceRunner, ServesMutualTlsWhenTheTlsSectionIsSet) {
+  testing::TestPki pki("runner");
+  auto server = pki.Issue("intake", {"intake"});
+  auto client = pki.Issue("gateway", {"gateway"});
+  config::v1::TlsConfig tls;
+  tls.set_ca_file(pki.ca_file());
+  tls.set_allowed_peer_names("gateway");
+  tls.set_cert_chain_file(server.cert_file);
+  tls.set_private_key_file(server.key_file);
+  ServiceRunner runner("test", LocalConfig(), tls);
+  ASSERT_TRUE(runner.Start().ok());
+  tls.set_cert_chain_file(client.cert_file);
+  tls.set_private_key_file(client.key_file);
+  EXPECT_EQ(Health(runner.grpc_port(), tls), grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(runner.grpc_port()), grpc::health::v1::HealthCheckResponse::UNKNOWN);
 }
 
 TEST(ServiceRunner, DrainTurnsHealthNotServingBeforeStopping) {

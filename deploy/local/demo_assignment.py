@@ -150,7 +150,7 @@ def main(argv=None):
     huiyin_client.use_stubs(pathlib.Path(args.stub_dir))
     from huiyin.assignment.v1 import assignment_pb2 as pb, assignment_pb2_grpc
 
-    with grpc.insecure_channel(args.address, options=[("grpc.enable_http_proxy", 0)]) as channel:
+    with huiyin_client.channel(args.address) as channel:
         grpc.channel_ready_future(channel).result(timeout=TIMEOUT)
         stub = assignment_pb2_grpc.AssignmentServiceStub(channel)
         office = huiyin_client.caller_metadata(GOVERNMENT_OFFICE[0], GOVERNMENT_OFFICE[1],

@@ -308,7 +308,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     huiyin_client.use_stubs(pathlib.Path(args.stub_dir))
 
-    with grpc.insecure_channel(args.address, options=[("grpc.enable_http_proxy", 0)]) as channel:
+    with huiyin_client.channel(args.address) as channel:
         grpc.channel_ready_future(channel).result(timeout=TIMEOUT)
         loader = Loader(channel, args.credential)
         before = loader.count_items()

@@ -35,7 +35,7 @@ def main(argv=None):
 
     office = huiyin_client.caller_metadata("persons/p-9301", "ROLE_GOVERNMENT_OFFICE",
                                            args.credential, display_name="县政府办公室")
-    with grpc.insecure_channel(args.address, options=[("grpc.enable_http_proxy", 0)]) as channel:
+    with huiyin_client.channel(args.address) as channel:
         grpc.channel_ready_future(channel).result(timeout=TIMEOUT)
         stub = disclosure_pb2_grpc.DisclosureServiceStub(channel)
 

@@ -149,7 +149,7 @@ def main(argv=None):
     huiyin_client.use_stubs(pathlib.Path(args.stub_dir))
     from huiyin.workflow.v1 import workflow_pb2 as pb
 
-    with grpc.insecure_channel(args.address, options=[("grpc.enable_http_proxy", 0)]) as channel:
+    with huiyin_client.channel(args.address) as channel:
         grpc.channel_ready_future(channel).result(timeout=TIMEOUT)
         handler = Handler(channel, args.credential, pb)
         tasks, previous, deadline = [], -1, time.monotonic() + 15

@@ -9,13 +9,18 @@ the protobuf tools (/usr/bin/protoc, /usr/bin/grpc_python_plugin); run it with /
     from huiyin.intake.v1 import intake_pb2, intake_pb2_grpc
 
     ports = huiyin_client.wait_for_port_file("var/intake.ports", timeout=10)
-    channel = grpc.insecure_channel(f"127.0.0.1:{ports['grpc']}")
+    channel = huiyin_client.channel(f"127.0.0.1:{ports['grpc']}")   # plain, or mutual TLS
     intake = intake_pb2_grpc.IntakeServiceStub(channel)
     office = huiyin_client.caller_metadata("persons/p-9001", "ROLE_CONGRESS_OFFICE", credential)
     try:
         intake.SubmitItem(request, metadata=office, timeout=5)
     except grpc.RpcError as e:
         print(e.code(), huiyin_client.field_violations(e))
+
+With mutual TLS on (README "Transport security"), channel() presents a client certificate: the
+files named by HUIYIN_TLS_CA_FILE, HUIYIN_TLS_CERT_CHAIN_FILE and HUIYIN_TLS_PRIVATE_KEY_FILE
+(the variables the binaries read), or a TlsFiles given to it. Only a certificate named in the
+services' tls.allowed_peer_names may send the internal credential.
 
 Generated modules keep their proto paths (huiyin.intake.v1.intake_pb2, google.rpc.status_pb2)
 with one exception: grpc/health/v1/health.proto is generated as grpc_health.v1.health_pb2 (the
@@ -25,6 +30,7 @@ google/__init__.py: `google` stays a namespace package, so Debian's google.proto
 generated google.api / google.rpc import side by side.
 """
 
+import collections
 import fcntl
 import os
 import pathlib
@@ -142,6 +148,45 @@ def use_stubs(out_dir):
     if path not in sys.path:
         sys.path.insert(0, path)
     return out_dir
+
+
+TlsFiles = collections.namedtuple("TlsFiles", "ca_file cert_chain_file private_key_file")
+
+
+def tls_files_from_env(environ=None):
+    """TlsFiles from the binaries' own variables (HUIYIN_TLS_CA_FILE, _CERT_CHAIN_FILE,
+    _PRIVATE_KEY_FILE), or None when HUIYIN_TLS_CERT_CHAIN_FILE is not set (plain text)."""
+    environ = os.environ if environ is None else environ
+    if not environ.get("HUIYIN_TLS_CERT_CHAIN_FILE"):
+        return None
+    return TlsFiles(environ.get("HUIYIN_TLS_CA_FILE", ""), environ["HUIYIN_TLS_CERT_CHAIN_FILE"],
+                    environ.get("HUIYIN_TLS_PRIVATE_KEY_FILE", ""))
+
+
+def channel_credentials(tls):
+    """grpc.ChannelCredentials of mutual TLS from TlsFiles: the CA that verifies the server, and
+    this client's certificate chain and key."""
+    import grpc
+
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+
+    return grpc.ssl_channel_credentials(root_certificates=read(tls.ca_file),
+                                        private_key=read(tls.private_key_file),
+                                        certificate_chain=read(tls.cert_chain_file))
+
+
+def channel(address, tls=None, options=()):
+    """A channel to a Huiyin service at `address`: mutual TLS with `tls` (TlsFiles; by default
+    tls_files_from_env()), plain text without. Never through an HTTP proxy."""
+    import grpc
+
+    tls = tls if tls is not None else tls_files_from_env()
+    options = [("grpc.enable_http_proxy", 0), *options]
+    if tls is None:
+        return grpc.insecure_channel(address, options=options)
+    return grpc.secure_channel(address, channel_credentials(tls), options=options)
 
 
 def caller_metadata(principal, role_name, credential, unit="", display_name=""):

@@ -23,6 +23,8 @@ TEST_PACKAGES=(
   unzip
   # the Python client used by tests and the README example
   python3 python3-grpcio python3-protobuf
+  # certificates made at test time for the transport security test (tests/python/pki.py)
+  python3-cryptography
   # deployment checks (tests/python/deploy_test.py): compose file, promtool and a real
   # Prometheus that scrapes the running services; PyYAML reads the kustomize output
   docker-compose prometheus python3-yaml

@@ -10,8 +10,7 @@
 #include "common/events/feed_service.h"
 #include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "common/tls/grpc_credentials.h"
 #include "services/assignment/core.h"
 #include "services/assignment/grpc_service.h"
 #include "services/assignment/huiyin_assignment_migrations.h"
@@ -65,8 +64,7 @@ int main(int argc, char** argv) {
   if (!db.ok()) return 1;
 
   // One channel to intake, for its feed and FindSimilar.
-  auto intake = grpc::CreateChannel(config->assignment().intake_address(),
-                                    grpc::InsecureChannelCredentials());
+  auto intake = ServiceChannel(config->assignment().intake_address(), config->tls());
   SystemClock clock;
   RandomIdGenerator ids;
   assignment::IntakeSimilarItems similar(
@@ -87,7 +85,7 @@ int main(int argc, char** argv) {
 
   assignment::AssignmentGrpcService service(core, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());
-  ServiceRunner runner("assignment", server);
+  ServiceRunner runner("assignment", server, config->tls());
   runner.RegisterService(&service);
   runner.RegisterService(&feed);
   runner.AddReadinessCheck("database", [&] {

@@ -66,7 +66,7 @@ TEST_F(DisclosureGrpcTest, FeedsPublishARecordThePublicReadsWithoutCredentials) 
 
   const Caller self = MakeCaller(kServicePrincipal, common::v1::ROLE_SYSTEM);
   auto options = [&](const char* source, const FakeFeed& feed) {
-    EventConsumerOptions o = FeedOptions(source, feed.address(), kCredential, self);
+    EventConsumerOptions o = FeedOptions(source, feed.address(), {}, kCredential, self);
     o.max_wait = absl::Milliseconds(200);
     return o;
   };

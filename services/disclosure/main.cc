@@ -78,7 +78,7 @@ int Run(int argc, char** argv) {
   const Caller self = MakeCaller(kServicePrincipal, common::v1::ROLE_SYSTEM, "", "公开服务");
 
   auto follow = [&](const std::string& source, const std::string& address) {
-    return FeedOptions(source, address, server.internal_credential(), self);
+    return FeedOptions(source, address, config->tls(), server.internal_credential(), self);
   };
   EventConsumer intake_feed(follow("intake", settings.intake_address()), **db, clock,
                             [&](SQLite::Database& tx, const events::v1::Event& event) {
@@ -99,7 +99,7 @@ int Run(int argc, char** argv) {
 
   DisclosureGrpcService service(core, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());
-  ServiceRunner runner("disclosure", server);
+  ServiceRunner runner("disclosure", server, config->tls());
   runner.RegisterService(&service);
   runner.RegisterService(&feed);
   runner.AddReadinessCheck("database", [&] {

@@ -5,10 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
 #include "common/status/errors.h"
+#include "common/tls/grpc_credentials.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
-#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "huiyin/assignment/v1/assignment.grpc.pb.h"
 #include "huiyin/disclosure/v1/disclosure.grpc.pb.h"
@@ -34,7 +33,7 @@ std::unique_ptr<Backends> Backends::Create(const config::v1::Config& config) {
     if (channel == nullptr) {
       grpc::ChannelArguments args;
       args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-      channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+      channel = ServiceChannel(address, config.tls(), args);
     }
     backends->backends_.push_back({std::move(name), service, address, std::move(channel)});
   };

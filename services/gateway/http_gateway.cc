@@ -14,6 +14,8 @@
 #include "absl/strings/str_split.h"
 #include "common/base/log.h"
 #include "common/status/errors.h"
+#include "common/tls/https_context.h"
+#include "common/tls/tls_config.h"
 #include "google/protobuf/message.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
@@ -62,6 +64,13 @@ void RaiseListenBacklog(int port) {
     if (bound == port) listen(fd, 4096);
   }
   closedir(dir);
+}
+
+// HTTPS when the TLS section names a certificate for it (common/tls/https_context.h), else HTTP.
+std::unique_ptr<httplib::Server> MakeHttpServer(const config::v1::TlsConfig& tls) {
+  if (!HttpsEnabled(tls)) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(
+      [&tls](SSL_CTX& ctx) { return ConfigureHttpsContext(ctx, tls); });
 }
 
 // The id given to the request by the pre-routing handler (every response carries it).
@@ -383,7 +392,10 @@ void HttpGateway::WriteJson(const google::protobuf::Message& response, bool auth
 
 absl::Status HttpGateway::Start() {
   const auto& g = config_.gateway();
-  server_ = std::make_unique<httplib::Server>();
+  server_ = MakeHttpServer(config_.tls());
+  if (!server_->is_valid()) {
+    return absl::InvalidArgumentError("cannot serve HTTPS with tls.https_* (the log says why)");
+  }
   int threads = HttpThreadsOf(g);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_tcp_nodelay(true);
@@ -406,6 +418,7 @@ absl::Status HttpGateway::Start() {
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   LogInfo("listening", {{"http_address", g.http_address()},
                         {"port", port_},
+                        {"https", HttpsEnabled(config_.tls())},
                         {"routes", routes_.routes().size()},
                         {"max_in_flight_requests", admission_.limit()}});
   return absl::OkStatus();

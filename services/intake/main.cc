@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
 
   intake::IntakeGrpcService service(core, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());
-  ServiceRunner runner("intake", server);
+  ServiceRunner runner("intake", server, config->tls());
   runner.RegisterService(&service);
   runner.RegisterService(&feed);
   runner.AddReadinessCheck("database", [&] {

@@ -16,8 +16,7 @@
 #include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
 #include "common/status/errors.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "common/tls/grpc_credentials.h"
 #include "services/supervision/core.h"
 #include "services/supervision/export_grpc_service.h"
 #include "services/supervision/grpc_service.h"
@@ -57,7 +56,7 @@ int Run(int argc, char** argv) {
   const Caller self = MakeCaller(kServicePrincipal, common::v1::ROLE_SYSTEM, "", "督查服务");
 
   auto follow = [&](const std::string& source, const std::string& address) {
-    return FeedOptions(source, address, server.internal_credential(), self);
+    return FeedOptions(source, address, config->tls(), server.internal_credential(), self);
   };
   EventConsumer intake_feed(follow("intake", settings.intake_address()), **db, clock,
                             [&](SQLite::Database& tx, const events::v1::Event& event) {
@@ -77,9 +76,8 @@ int Run(int argc, char** argv) {
                                 });
 
   RandomIdGenerator ids;
-  WorkflowAnswerReturner workflow(
-      grpc::CreateChannel(settings.workflow_address(), grpc::InsecureChannelCredentials()),
-      server.internal_credential(), checked->workflow_deadline);
+  WorkflowAnswerReturner workflow(ServiceChannel(settings.workflow_address(), config->tls()),
+                                  server.internal_credential(), checked->workflow_deadline);
   ReturnDesk returns(**db, clock, ids, workflow);
   NoticeDesk notices(**db, clock, ids, *calendar, checked->core, checked->notices);
   NoticeSweeper sweeper(notices, checked->notice_sweep_interval);
@@ -92,7 +90,7 @@ int Run(int argc, char** argv) {
   ScoreGrpcService score_service(scores, server.internal_credential());
   ExportGrpcService export_service(exports, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());
-  ServiceRunner runner("supervision", server);
+  ServiceRunner runner("supervision", server, config->tls());
   runner.RegisterService(&service);
   runner.RegisterService(&return_service);
   runner.RegisterService(&notice_service);

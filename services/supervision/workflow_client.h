@@ -3,7 +3,7 @@
 // internal credential), with a deadline per attempt, and retries UNAVAILABLE a few times with
 // backoff — safe because every request carries a request_id that workflow deduplicates.
 //
-//   WorkflowAnswerReturner workflow(grpc::CreateChannel(address, creds), credential,
+//   WorkflowAnswerReturner workflow(ServiceChannel(address, config.tls()), credential,
 //                                   absl::Milliseconds(5000));
 #pragma once
 

@@ -10,8 +10,6 @@
 #include "common/events/feed_service.h"
 #include "common/server/bootstrap.h"
 #include "common/server/service_runner.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "services/workflow/core.h"
 #include "services/workflow/grpc_service.h"
 #include "services/workflow/huiyin_workflow_migrations.h"
@@ -74,7 +72,7 @@ int Run(int argc, char** argv) {
       MakeCaller(workflow::kServicePrincipal, common::v1::ROLE_SYSTEM, "", "办理服务");
 
   auto follow = [&](const std::string& source, const std::string& address) {
-    return FeedOptions(source, address, server.internal_credential(), self);
+    return FeedOptions(source, address, config->tls(), server.internal_credential(), self);
   };
   EventConsumer intake_feed(follow("intake", config->workflow().intake_address()), **db, clock,
                             [&](SQLite::Database& tx, const events::v1::Event& event) {
@@ -87,7 +85,7 @@ int Run(int argc, char** argv) {
 
   workflow::WorkflowGrpcService service(core, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());
-  ServiceRunner runner("workflow", server);
+  ServiceRunner runner("workflow", server, config->tls());
   runner.RegisterService(&service);
   runner.RegisterService(&feed);
   runner.AddReadinessCheck("database", [&] {

@@ -28,6 +28,7 @@ import re
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(REPO_ROOT / "deploy" / "local"))
 import huiyin_client  # noqa: E402
+import pki  # noqa: E402  (tests/python/pki.py: certificates made at test time)
 
 BUILD = REPO_ROOT / "build" / "services"
 INTAKE_BIN = os.environ.get("HUIYIN_INTAKE_BIN") or str(BUILD / "intake" / "huiyin-intake")
@@ -180,9 +182,14 @@ class GatewayStack:
     """huiyin-intake, -assignment, -workflow, -supervision, -disclosure and -gateway in a
     temporary directory,
     and an HTTP client for the gateway that remembers every request (for the OpenAPI coverage
-    check)."""
+    check).
 
-    def __init__(self):
+    With tls=True the stack runs as README "Transport security" describes: a CA made for the run
+    (self.ca) issues each process a certificate naming it (SAN DNS:<service>, IP:127.0.0.1), the
+    services speak mutual TLS to each other, and the gateway serves HTTPS with a certificate of
+    another CA (self.public_ca), which the stack's HTTP client verifies."""
+
+    def __init__(self, tls=False):
         self.workdir = pathlib.Path(tempfile.mkdtemp(prefix="huiyin-gateway-e2e-"))
         self.credential = secrets.token_urlsafe(24)
         self.jwt_secret = secrets.token_urlsafe(48).encode("ascii")
@@ -197,6 +204,9 @@ class GatewayStack:
         self.gateway_flags = []
         self.exercised = []
         self._tokens = {}
+        self.tls = tls
+        self.ca = self.public_ca = None
+        self._keys = {}  # service → pki.KeyPair, with tls
 
     def start(self):
         for binary in (INTAKE_BIN, ASSIGNMENT_BIN, WORKFLOW_BIN, SUPERVISION_BIN, DISCLOSURE_BIN,
@@ -211,12 +221,15 @@ class GatewayStack:
             json.dumps(key_line, ensure_ascii=False) + "\n", encoding="utf-8")
         env = dict(os.environ, HUIYIN_SERVER_INTERNAL_CREDENTIAL=self.credential)
         try:
-            self._start_intake(env)
-            self._start_assignment(env)
-            self._start_workflow(env)
-            self._start_disclosure(env)  # before supervision, which follows its feed
-            self._start_supervision(env)
-            self._start_gateway(env)
+            if self.tls:
+                self._make_certificates()
+            self._start_intake(self.env_of("intake", env))
+            self._start_assignment(self.env_of("assignment", env))
+            self._start_workflow(self.env_of("workflow", env))
+            # before supervision, which follows its feed
+            self._start_disclosure(self.env_of("disclosure", env))
+            self._start_supervision(self.env_of("supervision", env))
+            self._start_gateway(self.env_of("gateway", env))
             self._wait_ready()
         except Exception:
             logs = self.logs()
@@ -224,6 +237,33 @@ class GatewayStack:
             self.remove()
             raise RuntimeError(f"the stack did not start; logs:\n{logs}")
         return self
+
+    def _make_certificates(self):
+        self.ca = pki.Authority(self.workdir / "pki", "huiyin-internal")
+        for service in ("intake", "assignment", "workflow", "supervision", "disclosure",
+                        "gateway"):
+            self._keys[service] = self.ca.issue(service, [service])
+        self.public_ca = pki.Authority(self.workdir / "pki", "public")
+        self._keys["https"] = self.public_ca.issue("huiyin.example.gov.cn",
+                                                   ["huiyin.example.gov.cn"])
+
+    def tls_files(self, service):
+        """huiyin_client.TlsFiles of `service`'s certificate (a Python client may present it)."""
+        keys = self._keys[service]
+        return huiyin_client.TlsFiles(self.ca.ca_file, keys.cert_file, keys.key_file)
+
+    def env_of(self, service, env):
+        """`env` with the TLS files of `service` (HUIYIN_TLS_*), when the stack runs TLS."""
+        if not self.tls:
+            return env
+        files = self.tls_files(service)
+        env = dict(env, HUIYIN_TLS_CA_FILE=files.ca_file,
+                   HUIYIN_TLS_CERT_CHAIN_FILE=files.cert_chain_file,
+                   HUIYIN_TLS_PRIVATE_KEY_FILE=files.private_key_file)
+        if service == "gateway":
+            env.update(HUIYIN_TLS_HTTPS_CERT_CHAIN_FILE=self._keys["https"].cert_file,
+                       HUIYIN_TLS_HTTPS_PRIVATE_KEY_FILE=self._keys["https"].key_file)
+        return env
 
     def _start_intake(self, env):
         port_file = self.workdir / "intake.ports"
@@ -355,7 +395,14 @@ class GatewayStack:
 
     # ---- HTTP ----
     def connect(self):
+        if self.tls:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=CALL_TIMEOUT,
+                                               context=self.https_context())
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=CALL_TIMEOUT)
+
+    def https_context(self):
+        """A client context that verifies the gateway against the public CA (and its name)."""
+        return ssl.create_default_context(cafile=self.public_ca.ca_file)
 
     # ---- the life of an item up to a unit's task, for tests that start from there ----
     def wait_for(self, probe, timeout=FEED_TIMEOUT):
