@@ -430,6 +430,8 @@ class CrashTest(unittest.TestCase):
                                         f"{service} event {sequence} has no actor")
                         self.assertTrue(event.occur_time.seconds and event.subject,
                                         f"{service} event {sequence}")
+                        if event.payload.type_url.endswith(".AnswerEvaluated"):
+                            self.assertEqual(event.reason, "答复具体，已开工")  # the comment
 
     def test_4_audit_finds_an_edited_and_a_deleted_event(self):
         with tempfile.TemporaryDirectory(prefix="huiyin-audit-") as tmp:
