@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/config/config.h"
 #include "common/events/outbox.h"
@@ -58,8 +58,8 @@ absl::StatusOr<events::v1::VerifyChainResponse> VerifyOnline(const std::string& 
   events::v1::VerifyChainResponse response;
   grpc::Status status = stub->VerifyChain(&context, events::v1::VerifyChainRequest(), &response);
   if (!status.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat(address, ": ", status.error_message(), " (gRPC code ", status.error_code(), ")"));
+    return absl::UnavailableError(absl::StrCat(address, ": ", status.error_message(),
+                                               " (gRPC code ", status.error_code(), ")"));
   }
   return response;
 }

@@ -45,7 +45,7 @@ class Checker {
     ledger_ = Find(s_.ledger, item);
     tasks_ = Find(s_.tasks, item);
     units_ = Find(s_.assigned_units, item);
-    std::string number = owned_ != nullptr  ? owned_->number_label
+    std::string number = owned_ != nullptr    ? owned_->number_label
                          : ledger_ != nullptr ? ledger_->number_label
                                               : "";
     who_ = number.empty() ? item : absl::StrCat(number, " (", item, ")");
@@ -66,10 +66,10 @@ class Checker {
     if (ledger == nullptr) ledger = &zero;
     for (size_t i = 0; i < kCounterColumns.size(); ++i) {
       if (i == kDisclosedOnTime || (*owner)[i] == (*ledger)[i]) continue;
-      out_.push_back({absl::StrCat("figures/", year), absl::StrCat("figure-", kCounterColumns[i]),
-                      absl::StrCat("figures of ", year, ": ", kCounterColumns[i], " is ",
-                                   (*owner)[i], " counted from workflow's tasks; supervision says ",
-                                   (*ledger)[i])});
+      out_.push_back(
+          {absl::StrCat("figures/", year), absl::StrCat("figure-", kCounterColumns[i]),
+           absl::StrCat("figures of ", year, ": ", kCounterColumns[i], " is ", (*owner)[i],
+                        " counted from workflow's tasks; supervision says ", (*ledger)[i])});
     }
   }
 
@@ -86,8 +86,9 @@ class Checker {
 
   void ItemAndEntry() {
     if (owned_ != nullptr && ledger_ == nullptr) {
-      Say("ledger-missing", absl::StrCat("intake has the item (", intake::v1::ItemState_Name(owned_->state),
-                                         "); the ledger has no entry"));
+      Say("ledger-missing",
+          absl::StrCat("intake has the item (", intake::v1::ItemState_Name(owned_->state),
+                       "); the ledger has no entry"));
       return;
     }
     if (owned_ == nullptr && ledger_ != nullptr) {
@@ -119,9 +120,11 @@ class Checker {
       for (const auto& unit : *units_) {
         int n = live.count(unit) ? live[unit] : 0;
         if (n == 0) {
-          Say("task-missing", absl::StrCat("assignment names ", unit, "; workflow has no task for it"));
+          Say("task-missing",
+              absl::StrCat("assignment names ", unit, "; workflow has no task for it"));
         } else if (n > 1) {
-          Say("task-duplicate", absl::StrCat("workflow has ", n, " tasks for ", unit, " (one expected)"));
+          Say("task-duplicate",
+              absl::StrCat("workflow has ", n, " tasks for ", unit, " (one expected)"));
         }
       }
     }
@@ -146,14 +149,15 @@ class Checker {
           continue;
         }
         if (it->second.task_state != t.state) {
-          Say("task-state", absl::StrCat("task ", t.name, " of ", t.unit, ": workflow says ",
-                                         workflow::v1::TaskState_Name(t.state), ", the ledger says ",
-                                         workflow::v1::TaskState_Name(it->second.task_state)));
+          Say("task-state",
+              absl::StrCat("task ", t.name, " of ", t.unit, ": workflow says ",
+                           workflow::v1::TaskState_Name(t.state), ", the ledger says ",
+                           workflow::v1::TaskState_Name(it->second.task_state)));
         }
         if (it->second.returned_count != t.returned_count) {
-          Say("returned-count", absl::StrCat("task ", t.name, ": workflow says returned ",
-                                             t.returned_count, " times, the ledger says ",
-                                             it->second.returned_count));
+          Say("returned-count",
+              absl::StrCat("task ", t.name, ": workflow says returned ", t.returned_count,
+                           " times, the ledger says ", it->second.returned_count));
         }
       }
     }
@@ -185,8 +189,8 @@ class Checker {
     }
     for (const auto& [answer, view] : ledger_->answers) {
       if (!issued.count(answer)) {
-        Say("ledger-answer-extra",
-            absl::StrCat("the ledger shows answer ", answer, "; workflow has no such issued answer"));
+        Say("ledger-answer-extra", absl::StrCat("the ledger shows answer ", answer,
+                                                "; workflow has no such issued answer"));
       }
     }
   }
@@ -204,7 +208,8 @@ class Checker {
       }
       return;
     }
-    if (owned_ == nullptr) Say("disclosure-orphan", "disclosure has a record; intake has no such item");
+    if (owned_ == nullptr)
+      Say("disclosure-orphan", "disclosure has a record; intake has no such item");
     for (const auto& answer : record->answers) {
       bool issued = false;
       if (tasks_ != nullptr) {
@@ -215,8 +220,8 @@ class Checker {
                                               "; workflow has no such issued answer"));
       }
     }
-    const bool settled = record->version > 0 ||
-                         record->state == disclosure::v1::DISCLOSURE_STATE_WITHHELD;
+    const bool settled =
+        record->version > 0 || record->state == disclosure::v1::DISCLOSURE_STATE_WITHHELD;
     if (settled && !ledger_disclosed) {
       Say("disclosure-state",
           absl::StrCat("disclosure says ", disclosure::v1::DisclosureState_Name(record->state),
@@ -290,10 +295,18 @@ void AddLedgerEntry(Snapshot& s, const v1::LedgerEntry& entry) {
 }
 
 void AddLedgerFigures(Snapshot& s, int year, const v1::FigureCounts& f) {
-  s.ledger_counts[year] = {f.assigned(),  f.answered(),          f.answered_on_time(),
-                           f.closed(),    f.class_a(),           f.class_a_closed(),
-                           f.class_b_fulfilled(), f.rated(),     f.satisfied(),
-                           f.basically_satisfied(), f.met(),     f.disclosed_on_time()};
+  s.ledger_counts[year] = {f.assigned(),
+                           f.answered(),
+                           f.answered_on_time(),
+                           f.closed(),
+                           f.class_a(),
+                           f.class_a_closed(),
+                           f.class_b_fulfilled(),
+                           f.rated(),
+                           f.satisfied(),
+                           f.basically_satisfied(),
+                           f.met(),
+                           f.disclosed_on_time()};
 }
 
 std::set<int> YearsOf(const Snapshot& s) {

@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/config/config.h"
 #include "common/identity/caller.h"
@@ -58,53 +58,64 @@ class Reader {
  public:
   explicit Reader(const Options& options) : options_(options) {}
 
+  // The owners first, then the ledger: what the ledger shows was in the owners' feeds before.
   absl::StatusOr<Snapshot> Read() {
-    const auto& sv = options_.config.supervision();
     Snapshot s;
-    // The owners first, then the ledger: what the ledger shows was in the owners' feeds before.
+    if (auto st = ReadOwners(s); !st.ok()) return st;
+    if (auto st = ReadLedger(s); !st.ok()) return st;
+    return s;
+  }
+
+ private:
+  absl::Status ReadOwners(Snapshot& s) const {
+    const auto& sv = options_.config.supervision();
     auto intake = intake::v1::IntakeService::NewStub(Channel(sv.intake_address()));
     auto assignment = assignment::v1::AssignmentService::NewStub(Channel(sv.assignment_address()));
     auto workflow = workflow::v1::WorkflowService::NewStub(Channel(sv.workflow_address()));
     auto disclosure = disclosure::v1::DisclosureService::NewStub(Channel(sv.disclosure_address()));
-    auto supervision =
-        v1::SupervisionService::NewStub(Channel(options_.supervision_address));
-    if (auto st = Pages<intake::v1::ListItemsRequest, intake::v1::ListItemsResponse>(
-            "intake", sv.intake_address(),
-            [&](auto* c, const auto& q, auto* r) { return intake->ListItems(c, q, r); },
-            [&](const auto& r) { for (const auto& i : r.items()) AddItem(s, i); });
-        !st.ok()) {
-      return st;
+    absl::Status st = Pages<intake::v1::ListItemsRequest, intake::v1::ListItemsResponse>(
+        "intake", sv.intake_address(),
+        [&](auto* c, const auto& q, auto* r) { return intake->ListItems(c, q, r); },
+        [&](const auto& r) {
+          for (const auto& i : r.items()) AddItem(s, i);
+        });
+    if (st.ok()) {
+      st = Pages<assignment::v1::ListAssignmentsRequest, assignment::v1::ListAssignmentsResponse>(
+          "assignment", sv.assignment_address(),
+          [&](auto* c, const auto& q, auto* r) { return assignment->ListAssignments(c, q, r); },
+          [&](const auto& r) {
+            for (const auto& a : r.assignments()) AddAssignment(s, a);
+          });
     }
-    if (auto st = Pages<assignment::v1::ListAssignmentsRequest,
-                        assignment::v1::ListAssignmentsResponse>(
-            "assignment", sv.assignment_address(),
-            [&](auto* c, const auto& q, auto* r) { return assignment->ListAssignments(c, q, r); },
-            [&](const auto& r) { for (const auto& a : r.assignments()) AddAssignment(s, a); });
-        !st.ok()) {
-      return st;
+    if (st.ok()) {
+      st = Pages<workflow::v1::ListTasksRequest, workflow::v1::ListTasksResponse>(
+          "workflow", sv.workflow_address(),
+          [&](auto* c, const auto& q, auto* r) { return workflow->ListTasks(c, q, r); },
+          [&](const auto& r) {
+            for (const auto& t : r.tasks()) AddTask(s, t);
+          });
     }
-    if (auto st = Pages<workflow::v1::ListTasksRequest, workflow::v1::ListTasksResponse>(
-            "workflow", sv.workflow_address(),
-            [&](auto* c, const auto& q, auto* r) { return workflow->ListTasks(c, q, r); },
-            [&](const auto& r) { for (const auto& t : r.tasks()) AddTask(s, t); });
-        !st.ok()) {
-      return st;
+    if (st.ok()) {
+      st = Pages<disclosure::v1::ListDisclosuresRequest, disclosure::v1::ListDisclosuresResponse>(
+          "disclosure", sv.disclosure_address(),
+          [&](auto* c, const auto& q, auto* r) { return disclosure->ListDisclosures(c, q, r); },
+          [&](const auto& r) {
+            for (const auto& d : r.disclosures()) AddDisclosure(s, d);
+          });
     }
-    if (auto st = Pages<disclosure::v1::ListDisclosuresRequest,
-                        disclosure::v1::ListDisclosuresResponse>(
-            "disclosure", sv.disclosure_address(),
-            [&](auto* c, const auto& q, auto* r) { return disclosure->ListDisclosures(c, q, r); },
-            [&](const auto& r) { for (const auto& d : r.disclosures()) AddDisclosure(s, d); });
-        !st.ok()) {
-      return st;
-    }
-    if (auto st = Pages<v1::ListLedgerRequest, v1::ListLedgerResponse>(
-            "supervision", options_.supervision_address,
-            [&](auto* c, const auto& q, auto* r) { return supervision->ListLedger(c, q, r); },
-            [&](const auto& r) { for (const auto& e : r.entries()) AddLedgerEntry(s, e); });
-        !st.ok()) {
-      return st;
-    }
+    return st;
+  }
+
+  absl::Status ReadLedger(Snapshot& s) const {
+    const std::string& address = options_.supervision_address;
+    auto supervision = v1::SupervisionService::NewStub(Channel(address));
+    absl::Status st = Pages<v1::ListLedgerRequest, v1::ListLedgerResponse>(
+        "supervision", address,
+        [&](auto* c, const auto& q, auto* r) { return supervision->ListLedger(c, q, r); },
+        [&](const auto& r) {
+          for (const auto& e : r.entries()) AddLedgerEntry(s, e);
+        });
+    if (!st.ok()) return st;
     for (int year : YearsOf(s)) {
       v1::GetFiguresRequest request;
       request.set_year(year);
@@ -112,27 +123,26 @@ class Reader {
       v1::GetFiguresResponse response;
       grpc::ClientContext context;
       Prepare(context);
-      grpc::Status st = supervision->GetFigures(&context, request, &response);
-      if (!st.ok()) return Failed("supervision", options_.supervision_address, st);
+      grpc::Status called = supervision->GetFigures(&context, request, &response);
+      if (!called.ok()) return Failed("supervision", address, called);
       if (response.rows_size() > 0) AddLedgerFigures(s, year, response.rows(0).counts());
     }
-    return s;
+    return absl::OkStatus();
   }
 
- private:
   void Prepare(grpc::ClientContext& context) const {
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
-    AttachCaller(context,
-                 MakeCaller("systems/huiyin-reconcile", common::v1::ROLE_SUPERVISION_OFFICE, "",
-                            "台账核对"),
-                 options_.config.server().internal_credential());
+    AttachCaller(
+        context,
+        MakeCaller("systems/huiyin-reconcile", common::v1::ROLE_SUPERVISION_OFFICE, "", "台账核对"),
+        options_.config.server().internal_credential());
   }
 
   static absl::Status Failed(const std::string& service, const std::string& address,
                              const grpc::Status& st) {
     return absl::UnavailableError(absl::StrCat("cannot read ", service, " at ", address, ": ",
-                                               st.error_message(), " (gRPC code ",
-                                               st.error_code(), ")"));
+                                               st.error_message(), " (gRPC code ", st.error_code(),
+                                               ")"));
   }
 
   // Every page of a List method, oldest first, each handed to `each`.
@@ -183,8 +193,8 @@ int ParseOptions(int argc, char** argv, Options& options) {
       config_args.push_back(argv[i]);
     }
   }
-  auto config = LoadConfig(DefaultConfig("supervision", 7104),
-                           static_cast<int>(config_args.size()), config_args.data());
+  auto config = LoadConfig(DefaultConfig("supervision", 7104), static_cast<int>(config_args.size()),
+                           config_args.data());
   if (!config.ok()) {
     if (absl::IsCancelled(config.status())) return 0;
     std::cerr << "huiyin-reconcile: " << config.status().message() << "\n";

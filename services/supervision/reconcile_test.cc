@@ -131,7 +131,8 @@ TEST(ReconcileTest, FindsAFigureCountedTwice) {
   AddLedgerFigures(s, 2026, twice);
   auto found = Reconcile(s);
   ASSERT_THAT(found, ElementsAre(Field(&Disagreement::check, "figure-satisfied")));
-  EXPECT_THAT(found[0].text, HasSubstr("satisfied is 1 counted from workflow's tasks; supervision says 2"));
+  EXPECT_THAT(found[0].text,
+              HasSubstr("satisfied is 1 counted from workflow's tasks; supervision says 2"));
 }
 
 TEST(ReconcileTest, FindsAPublicationTheLedgerMissed) {
