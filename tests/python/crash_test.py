@@ -268,9 +268,17 @@ class CrashTest(unittest.TestCase):
     def settle(cls):
         """Until supervision and disclosure have applied everything the owners did."""
         n = len(cls.all_items())
-        cls.stack.wait_for(lambda: cls.figures()["rated"] == n and len(cls.records()) == n and
-                           all(r["state"] == "DISCLOSURE_STATE_PUBLISHED" for r in cls.records()),
-                           timeout=SETTLE_TIMEOUT)
+
+        def public_and_rated(record):
+            return (record["state"] == "DISCLOSURE_STATE_PUBLISHED" and
+                    all(a.get("rating") for a in record.get("answers", [])))
+
+        def settled():
+            records = cls.records()
+            return (cls.figures()["rated"] == n and len(records) == n and
+                    all(public_and_rated(r) for r in records))
+
+        cls.stack.wait_for(settled, timeout=SETTLE_TIMEOUT)
 
     # ---- reading back through the API ----
     @classmethod
