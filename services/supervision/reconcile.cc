@@ -154,6 +154,7 @@ class Checker {
                            workflow::v1::TaskState_Name(t.state), ", the ledger says ",
                            workflow::v1::TaskState_Name(it->second.task_state)));
         }
+        Steps(t, it->second);
         if (it->second.returned_count != t.returned_count) {
           Say("returned-count",
               absl::StrCat("task ", t.name, ": workflow says returned ", t.returned_count,
@@ -166,6 +167,16 @@ class Checker {
         Say("ledger-unit-extra", absl::StrCat("the ledger has a line for task ", task, " of ",
                                               unit.unit, "; workflow has no such live task"));
       }
+    }
+  }
+
+  void Steps(const OwnedTask& t, const LedgerUnitView& line) {
+    for (const auto& [step, done] : t.steps_done) {
+      auto shown = line.steps_done.find(step);
+      if (shown == line.steps_done.end() || shown->second == done) continue;
+      Say("step", absl::StrCat("task ", t.name, ", step ", v1::Step_Name(step), ": workflow says ",
+                               done ? "done" : "not done", ", the ledger says ",
+                               shown->second ? "done" : "not done"));
     }
   }
 
@@ -267,6 +278,9 @@ void AddTask(Snapshot& s, const Task& task) {
   for (const auto& a : task.answers()) {
     if (IsIssued(a)) t.issued_answers[a.name()] = {a.evaluation().rating()};
   }
+  t.steps_done[v1::STEP_ACKNOWLEDGEMENT] =
+      task.state() != workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT;
+  t.steps_done[v1::STEP_ANSWER] = !t.issued_answers.empty();
   t.stage_view.set_role(task.role());
   t.stage_view.set_state(task.state());
   s.tasks[task.item().item()].push_back(std::move(t));
@@ -286,7 +300,13 @@ void AddLedgerEntry(Snapshot& s, const v1::LedgerEntry& entry) {
   v.number_label = entry.item().number_label();
   v.stage = entry.stage();
   for (const auto& u : entry.units()) {
-    v.units[u.task()] = {u.unit(), u.task_state(), u.returned_count()};
+    LedgerUnitView& line = v.units[u.task()];
+    line = {u.unit(), u.task_state(), u.returned_count(), {}};
+    for (const auto& step : u.steps()) {
+      if (step.step() != v1::STEP_ACKNOWLEDGEMENT && step.step() != v1::STEP_ANSWER) continue;
+      line.steps_done[step.step()] =
+          !step.done_date().empty() || step.state() == v1::DEADLINE_STATE_DONE;
+    }
   }
   for (const auto& a : entry.answers()) {
     v.answers[a.answer()] = {a.rating(), !a.disclosed_date().empty() || a.disclosure_withheld()};

@@ -41,6 +41,8 @@ struct OwnedTask {  // workflow
   workflow::v1::TaskState state = workflow::v1::TASK_STATE_UNSPECIFIED;
   int returned_count = 0;
   std::map<std::string, OwnedAnswer> issued_answers;
+  // The steps (签收, 答复) workflow's task shows done.
+  std::map<v1::Step, bool> steps_done;
   workflow::v1::Task stage_view;  // only what StageOf reads: role and state
 };
 
@@ -54,6 +56,7 @@ struct LedgerUnitView {
   std::string unit;
   workflow::v1::TaskState task_state = workflow::v1::TASK_STATE_UNSPECIFIED;
   int returned_count = 0;
+  std::map<v1::Step, bool> steps_done;  // of the steps in OwnedTask::steps_done it shows
 };
 
 struct LedgerAnswerView {

@@ -61,6 +61,11 @@ v1::LedgerEntry AgreeingEntry() {
   u->set_unit(kUnit);
   u->set_task(kTask);
   u->set_task_state(workflow::v1::TASK_STATE_ANSWERED);
+  for (auto step : {v1::STEP_ACKNOWLEDGEMENT, v1::STEP_ANSWER}) {
+    auto* s = u->add_steps();
+    s->set_step(step);
+    s->set_done_date("2026-05-29");
+  }
   auto* a = e.add_answers();
   a->set_answer(kAnswer);
   a->set_rating(workflow::v1::RATING_SATISFIED);
@@ -122,6 +127,17 @@ TEST(ReconcileTest, FindsARatingTheLedgerDidNotApply) {
   auto found = Reconcile(s);
   ASSERT_THAT(found, ElementsAre(Field(&Disagreement::check, "rating")));
   EXPECT_THAT(found[0].text, HasSubstr("RATING_SATISFIED"));
+}
+
+TEST(ReconcileTest, FindsAStepTheLedgerShowsUndone) {
+  Snapshot s = Consistent();
+  v1::LedgerEntry stale = AgreeingEntry();
+  stale.mutable_units(0)->mutable_steps(1)->clear_done_date();  // 答复
+  AddLedgerEntry(s, stale);
+  auto found = Reconcile(s);
+  ASSERT_THAT(found, ElementsAre(Field(&Disagreement::check, "step")));
+  EXPECT_THAT(found[0].text,
+              HasSubstr("STEP_ANSWER: workflow says done, the ledger says not done"));
 }
 
 TEST(ReconcileTest, FindsAFigureCountedTwice) {

@@ -374,6 +374,9 @@ class CrashTest(unittest.TestCase):
         for e in entries:
             self.assertEqual(len(e["units"]), 1, e["name"])
             self.assertEqual([a.get("rating") for a in e["answers"]], ["RATING_SATISFIED"])
+            steps = {step["step"]: step.get("state") for step in e["units"][0].get("steps", [])}
+            for step in ("STEP_ACKNOWLEDGEMENT", "STEP_ANSWER"):
+                self.assertEqual(steps.get(step), "DEADLINE_STATE_DONE", (e["name"], step))
         self.assertEqual(self.figures(), {"assigned": n, "answered": n, "rated": n,
                                           "satisfied": n, "closed": n, "classA": n})
         # disclosure (from intake's and workflow's feeds): one record per item, published once
