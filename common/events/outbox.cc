@@ -22,6 +22,12 @@ std::string ChainHash(const std::string& previous_hash, const std::string& event
 
 absl::StatusOr<events::v1::Event> Outbox::Append(SQLite::Database& tx,
                                                  const EventDraft& draft) const {
+  // The log is the audit trail (留痕): a change nobody can be held to account for is a bug in
+  // the writing path, refused before anything is stored.
+  if (draft.actor.principal().empty() || draft.actor.role() == common::v1::ROLE_UNSPECIFIED) {
+    return absl::InternalError(
+        absl::StrCat("event about ", draft.subject, " has no actor (principal and role)"));
+  }
   int64_t last = 0;
   std::string previous_hash;
   SQLite::Statement head(tx, "SELECT sequence, hash FROM event_outbox ORDER BY sequence DESC LIMIT 1");
@@ -94,10 +100,13 @@ absl::StatusOr<events::v1::VerifyChainResponse> VerifyEventChain(SQLite::Databas
     int64_t sequence = q.getColumn(0).getInt64();
     const auto& blob = q.getColumn(1);
     std::string bytes(static_cast<const char*>(blob.getBlob()), blob.getBytes());
-    bool ok = sequence == expected_sequence && q.getColumn(2).getString() == previous &&
-              ChainHash(previous, bytes) == q.getColumn(3).getString();
     out.set_events_checked(out.events_checked() + 1);
-    if (!ok) {
+    if (sequence != expected_sequence) {  // a deleted row: the gap is where the chain breaks
+      out.set_first_broken_sequence(expected_sequence);
+      return out;
+    }
+    if (q.getColumn(2).getString() != previous ||
+        ChainHash(previous, bytes) != q.getColumn(3).getString()) {
       out.set_first_broken_sequence(sequence);
       return out;
     }

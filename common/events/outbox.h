@@ -32,7 +32,8 @@ class Outbox {
  public:
   explicit Outbox(std::string source) : source_(std::move(source)) {}
 
-  // Must run inside the writer's transaction (Database::Write).
+  // Must run inside the writer's transaction (Database::Write). INTERNAL when the draft has no
+  // actor (principal and role): every event says who made the change.
   absl::StatusOr<events::v1::Event> Append(SQLite::Database& tx, const EventDraft& draft) const;
 
   const std::string& source() const { return source_; }
@@ -46,7 +47,9 @@ absl::StatusOr<std::vector<events::v1::Event>> ReadEventsAfter(SQLite::Database&
                                                               int64_t after, int limit);
 // The newest sequence, 0 when the feed is empty.
 int64_t HeadSequence(SQLite::Database& conn);
-// Recomputes the chain; returns the first sequence whose hash is wrong, 0 if intact.
+// Recomputes the chain; returns the first sequence whose hash is wrong or that is missing, 0 if
+// intact. (Rows deleted from the end leave no trace in the chain: compare the head with what
+// consumers have read.)
 absl::StatusOr<events::v1::VerifyChainResponse> VerifyEventChain(SQLite::Database& conn);
 
 // The cursor a consumer keeps for a source feed (table event_cursors).

@@ -98,7 +98,22 @@ TEST_F(OutboxTest, DeletedEventShowsInTheChain) {
                   tx.exec("DELETE FROM event_outbox WHERE sequence = 2");
                   return absl::OkStatus();
                 }).ok());
-  EXPECT_EQ(Verify().first_broken_sequence(), 3);
+  EXPECT_EQ(Verify().first_broken_sequence(), 2);
+}
+
+TEST_F(OutboxTest, RefusesAnEventWithoutAnActor) {
+  auto append = [&](const common::v1::Caller& actor) {
+    return db_->Write([&](SQLite::Database& tx) -> absl::Status {
+      google::protobuf::StringValue payload;
+      return outbox_.Append(tx, {"items/a", actor, absl::Now(), "", &payload}).status();
+    });
+  };
+  EXPECT_EQ(append(common::v1::Caller()).code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(append(MakeCaller("", common::v1::ROLE_SYSTEM)).code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(append(MakeCaller("systems/x", common::v1::ROLE_UNSPECIFIED)).code(),
+            absl::StatusCode::kInternal);
+  EXPECT_TRUE(All().empty());
+  EXPECT_TRUE(append(MakeCaller("systems/x", common::v1::ROLE_SYSTEM)).ok());
 }
 
 TEST_F(OutboxTest, CursorIsStoredPerSource) {

@@ -31,7 +31,7 @@ GATEWAY_ADDRESS=${HUIYIN_GATEWAY_ADDRESS:-127.0.0.1:8080}
 bash "$ROOT/deploy/local/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j2 --target huiyin-intake huiyin-assignment huiyin-workflow \
-  huiyin-supervision huiyin-disclosure huiyin-gateway huiyin-token
+  huiyin-supervision huiyin-disclosure huiyin-gateway huiyin-token huiyin-reconcile huiyin-audit
 
 # The working-day calendar knows the years whose State Council notice it ships (up to 2026);
 # dates past them are refused, never guessed. The demo keeps its periods inside them: co-handler
@@ -133,5 +133,8 @@ Public disclosure (no login):
   curl -s 'http://$GATEWAY_ADDRESS/v1/public/disclosures?pageSize=5'
   open http://$GATEWAY_ADDRESS/v1/public/pages/disclosures   (search page; Atom: /v1/public/feeds/disclosures.atom, CSV: /v1/public/open-data/disclosures.csv)
 More tokens: $BUILD/services/gateway/huiyin-token --secret-file=$VAR/jwt_secret --sub=persons/p-1 --role=ROLE_PROPOSER
+Ledger against the owning services, and an event log's hash chain:
+  HUIYIN_SERVER_INTERNAL_CREDENTIAL=\$(cat $VAR/internal_credential) $BUILD/services/supervision/huiyin-reconcile --supervision_address=$SUPERVISION_ADDRESS --supervision.intake_address=$INTAKE_ADDRESS --supervision.assignment_address=$ASSIGNMENT_ADDRESS --supervision.workflow_address=$WORKFLOW_ADDRESS --supervision.disclosure_address=$DISCLOSURE_ADDRESS
+  $BUILD/common/events/huiyin-audit verify --database=$VAR/intake.db
 INFO
 wait

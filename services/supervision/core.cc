@@ -17,6 +17,7 @@
 #include "huiyin/disclosure/v1/disclosure_events.pb.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
 #include "huiyin/workflow/v1/workflow_events.pb.h"
+#include "services/supervision/ledger_rules.h"
 #include "services/supervision/readers.h"
 #include "services/supervision/returns.h"
 #include "services/supervision/scores.h"
@@ -35,67 +36,6 @@ std::string TypeOf(const events::v1::Event& event) {
   absl::string_view url = event.payload().type_url();
   if (absl::StartsWith(url, kTypePrefix)) url.remove_prefix(kTypePrefix.size());
   return {url.data(), url.size()};
-}
-
-bool IsIssued(const workflow::v1::Answer& a) {
-  return a.state() == workflow::v1::ANSWER_STATE_ISSUED ||
-         a.state() == workflow::v1::ANSWER_STATE_SUPERSEDED;
-}
-
-std::string ChinaDate(const google::protobuf::Timestamp& t) {
-  return absl::FormatCivilTime(
-      absl::ToCivilDay(absl::FromUnixSeconds(t.seconds()), ChinaTimeZone()));
-}
-
-bool Answers(const Task& task) {
-  return task.role() != assignment::v1::UNIT_ROLE_CO &&
-         task.state() != workflow::v1::TASK_STATE_CANCELLED;
-}
-
-// 见面: met face to face — in person, on a site visit or at a meeting; a phone call is not.
-bool MetProposer(const Task& task) {
-  return std::any_of(task.contacts().begin(), task.contacts().end(), [](const auto& c) {
-    return c.mode() == workflow::v1::CONTACT_MODE_FACE_TO_FACE ||
-           c.mode() == workflow::v1::CONTACT_MODE_SITE_VISIT ||
-           c.mode() == workflow::v1::CONTACT_MODE_MEETING;
-  });
-}
-
-// What one task adds to the counters (all zero for a co-handler or a cancelled task).
-// `disclosed_on_time`: the task's answers the disclosure service published within its deadline.
-Counts ContributionOf(const Task& task, const std::vector<std::string>& disclosed_on_time) {
-  Counts c{};
-  if (!Answers(task)) return c;
-  const workflow::v1::Answer* first = nullptr;
-  const workflow::v1::Answer* current = nullptr;
-  for (const auto& a : task.answers()) {
-    if (!IsIssued(a)) continue;
-    if (first == nullptr) first = &a;
-    if (a.state() == workflow::v1::ANSWER_STATE_ISSUED) current = &a;
-  }
-  const bool closed = task.state() == workflow::v1::TASK_STATE_CLOSED;
-  c[0] = 1;
-  c[1] = first != nullptr;
-  c[2] = first != nullptr && !task.deadline().empty() &&
-         ChinaDate(first->issue_time()) <= task.deadline();
-  c[3] = closed;
-  if (current != nullptr) {
-    const bool a_class = current->answer_class() == workflow::v1::ANSWER_CLASS_A;
-    c[4] = a_class;
-    c[5] = a_class && closed;
-    c[6] = current->answer_class() == workflow::v1::ANSWER_CLASS_B &&
-           !current->commitments().empty() &&
-           std::all_of(
-               current->commitments().begin(), current->commitments().end(),
-               [](const auto& m) { return m.state() == workflow::v1::COMMITMENT_STATE_FULFILLED; });
-    const auto rating = current->evaluation().rating();
-    c[7] = rating != workflow::v1::RATING_UNSPECIFIED;
-    c[8] = rating == workflow::v1::RATING_SATISFIED;
-    c[9] = rating == workflow::v1::RATING_BASICALLY_SATISFIED;
-  }
-  c[10] = MetProposer(task);
-  c[11] = first != nullptr && absl::c_linear_search(disclosed_on_time, first->name());
-  return c;
 }
 
 // The groups a task is counted in.
@@ -141,7 +81,6 @@ void DeriveFromTasks(const std::vector<Task>& tasks, StoredEntry& stored) {
   auto& e = stored.entry;
   e.clear_units();
   e.clear_answers();
-  std::vector<const Task*> answering;
   for (const auto& t : tasks) {
     if (t.state() == workflow::v1::TASK_STATE_CANCELLED) continue;
     if (!t.leading_official().empty()) e.set_leading_official(t.leading_official());
@@ -172,29 +111,8 @@ void DeriveFromTasks(const std::vector<Task>& tasks, StoredEntry& stored) {
       }
     }
     u->set_open_commitments(open);
-    if (Answers(t)) answering.push_back(&t);
   }
-  e.set_stage(static_cast<v1::Stage>(stored.pre_stage));
-  if (answering.empty() || stored.pre_stage == v1::STAGE_ENDED) return;
-  auto all = [&](auto pred) { return std::all_of(answering.begin(), answering.end(), pred); };
-  auto any = [&](auto pred) { return std::any_of(answering.begin(), answering.end(), pred); };
-  using workflow::v1::TaskState;
-  auto in = [](const Task* t, std::initializer_list<TaskState> states) {
-    return std::find(states.begin(), states.end(), t->state()) != states.end();
-  };
-  if (all([&](const Task* t) { return in(t, {workflow::v1::TASK_STATE_CLOSED}); })) {
-    e.set_stage(v1::STAGE_CLOSED);
-  } else if (all([&](const Task* t) {
-               return in(t, {workflow::v1::TASK_STATE_ANSWERED, workflow::v1::TASK_STATE_CLOSED});
-             })) {
-    e.set_stage(v1::STAGE_ANSWERED);
-  } else if (any([&](const Task* t) {
-               return !in(t, {workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT});
-             })) {
-    e.set_stage(v1::STAGE_HANDLING);
-  } else {
-    e.set_stage(v1::STAGE_ASSIGNED);
-  }
+  e.set_stage(StageOf(static_cast<v1::Stage>(stored.pre_stage), tasks));
 }
 
 void DeriveAndSave(SQLite::Database& tx, StoredEntry& stored, const SupervisionOptions& options,

@@ -104,6 +104,25 @@ Payload AnswerEvent(const v1::Task& task, const v1::Answer& answer) {
   return p;
 }
 
+// The reason given with a change of an answer, for the audit trail: a review's comment, the
+// proposer's comment with a rating, the supervision office's comment with a return (退回重办).
+template <typename Payload>
+std::string AnswerReason(const v1::Answer&) {
+  return "";
+}
+template <>
+std::string AnswerReason<v1::AnswerReviewed>(const v1::Answer& a) {
+  return a.review_comment();
+}
+template <>
+std::string AnswerReason<v1::AnswerEvaluated>(const v1::Answer& a) {
+  return a.evaluation().comment();
+}
+template <>
+std::string AnswerReason<v1::AnswerReturned>(const v1::Answer& a) {
+  return a.returns().empty() ? "" : a.returns(a.returns_size() - 1).comment();
+}
+
 }  // namespace
 
 v1::Task ForCaller(const Caller& caller, v1::Task task) {
@@ -221,8 +240,9 @@ void WorkflowCore::Save(SQLite::Database& tx, StoredTask& stored) {
 
 absl::Status WorkflowCore::Emit(SQLite::Database& tx, const Caller& caller,
                                 const std::string& subject,
-                                const google::protobuf::Message& payload) {
-  return outbox_.Append(tx, {subject, caller, clock_.Now(), "", &payload}).status();
+                                const google::protobuf::Message& payload,
+                                const std::string& reason) {
+  return outbox_.Append(tx, {subject, caller, clock_.Now(), reason, &payload}).status();
 }
 
 std::string WorkflowCore::LeadProposer(SQLite::Database& conn, const v1::Task& task) {
@@ -292,7 +312,7 @@ absl::Status WorkflowCore::CreateTask(SQLite::Database& tx, const events::v1::Ev
   *t.mutable_update_time() = t.create_time();
   t.set_etag("r1");
   InsertTask(tx, id, t);
-  return Emit(tx, event.actor(), t.name(), TaskEvent<v1::TaskCreated>(t));
+  return Emit(tx, event.actor(), t.name(), TaskEvent<v1::TaskCreated>(t), event.reason());
 }
 
 absl::Status WorkflowCore::ApplyAssignmentEvent(SQLite::Database& tx,
@@ -319,7 +339,7 @@ absl::Status WorkflowCore::ApplyAssignmentEvent(SQLite::Database& tx,
         stored.task.set_state(v1::TASK_STATE_CANCELLED);
         Save(tx, stored);
         if (auto s = Emit(tx, event.actor(), stored.task.name(),
-                          TaskEvent<v1::TaskCancelled>(stored.task));
+                          TaskEvent<v1::TaskCancelled>(stored.task), event.reason());
             !s.ok()) {
           return s;
         }
@@ -682,7 +702,7 @@ absl::StatusOr<v1::Opinion> WorkflowCore::ReviewOpinion(const Caller& caller,
     v1::OpinionReviewed e;
     *e.mutable_task() = co->task;
     *e.mutable_opinion() = out;
-    return Emit(tx, caller, co->task.name(), e);
+    return Emit(tx, caller, co->task.name(), e, request.reason());
   });
   if (!s.ok()) return s;
   return out;
@@ -768,7 +788,9 @@ absl::StatusOr<v1::Answer> WorkflowCore::ChangeAnswer(const Caller& caller, cons
                a->set_etag(absl::StrCat("r", target.stored.revision + 1));
                out = *a;
                Save(tx, target.stored);
-               if (auto e = Emit(tx, caller, t.name(), AnswerEvent<Payload>(t, out)); !e.ok()) {
+               if (auto e = Emit(tx, caller, t.name(), AnswerEvent<Payload>(t, out),
+                                 AnswerReason<Payload>(out));
+                   !e.ok()) {
                  return e;
                }
                return after ? after(tx, t, out) : absl::OkStatus();

@@ -125,8 +125,10 @@ class WorkflowCore {
   void Save(SQLite::Database& tx, StoredTask& stored);
   // When the lead unit's task closes, the co-handlers' tasks of that version close with it.
   absl::Status CloseCoHandlers(SQLite::Database& tx, const Caller& caller, const v1::Task& lead);
+  // `reason`: what the actor gave for the change (a comment, a return's grounds), kept with the
+  // event in the audit trail (留痕).
   absl::Status Emit(SQLite::Database& tx, const Caller& caller, const std::string& subject,
-                    const google::protobuf::Message& payload);
+                    const google::protobuf::Message& payload, const std::string& reason = "");
   std::vector<v1::PrecheckFinding> RunPrecheck(SQLite::Database& conn, const v1::Task& task,
                                                const v1::Answer& answer);
   absl::StatusOr<absl::CivilDay> OpinionDue(const v1::Task& co_task) const;

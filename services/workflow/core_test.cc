@@ -448,6 +448,7 @@ TEST_F(WorkflowCoreTest, SupervisionReturnsAnIssuedAnswer) {
   EXPECT_EQ(task.state(), v1::TASK_STATE_HANDLING);
   EXPECT_EQ(task.returned_count(), 1);
   EXPECT_EQ(EventsOf<v1::AnswerReturned>().size(), 1u);
+  EXPECT_EQ(ReasonOfLast("AnswerReturned"), "停车位建设地点不明确");  // 留痕: who and why
   EXPECT_EQ(core_->ReturnAnswer(testing::SupervisionOffice(), r).status().code(),
             absl::StatusCode::kFailedPrecondition);
   // A returned answer is not rated; a new one is drafted.

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "common/base/clock.h"
 #include "common/base/ids.h"
 #include "common/calendar/working_day_calendar.h"
@@ -337,6 +338,15 @@ class WorkflowFixture : public ::testing::Test {
   template <typename Payload>
   std::vector<Payload> EventsOf() {
     return ::huiyin::testing::PayloadsOf<Payload>(Events());
+  }
+
+  // The reason recorded with the newest event whose type ends in `type` ("" if none).
+  std::string ReasonOfLast(const std::string& type) {
+    std::string reason;
+    for (const auto& e : Events()) {
+      if (absl::EndsWith(e.payload().type_url(), "." + type)) reason = e.reason();
+    }
+    return reason;
   }
 
   // 2025-03-10 is a Monday in the assignment season.

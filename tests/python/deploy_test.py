@@ -41,7 +41,8 @@ BUILD = REPO_ROOT / "build"
 BACKUP_BIN = os.environ.get("HUIYIN_BACKUP_BIN") or str(BUILD / "common" / "store" / "huiyin-backup")
 BINARY_ENV = ["HUIYIN_INTAKE_BIN", "HUIYIN_ASSIGNMENT_BIN", "HUIYIN_WORKFLOW_BIN",
               "HUIYIN_SUPERVISION_BIN", "HUIYIN_DISCLOSURE_BIN", "HUIYIN_GATEWAY_BIN",
-              "HUIYIN_TOKEN_BIN", "HUIYIN_BACKUP_BIN"]
+              "HUIYIN_TOKEN_BIN", "HUIYIN_BACKUP_BIN", "HUIYIN_RECONCILE_BIN",
+              "HUIYIN_AUDIT_BIN"]
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
 

@@ -196,9 +196,12 @@ class GatewayStack:
         self.api_key = "hy-" + secrets.token_urlsafe(32)
         self.intake = self.assignment = self.workflow = self.supervision = None
         self.disclosure = self.gateway = None
+        self.intake_ports = self.assignment_ports = self.workflow_ports = None
+        self.supervision_ports = self.disclosure_ports = None
         self.port = None
         # Extra flags of huiyin-disclosure (a test class may set its public base URL), of
-        # huiyin-workflow and of huiyin-gateway (they come last, so they override the defaults).
+        # huiyin-workflow and of huiyin-gateway (they come last, so they override the defaults:
+        # a load test may raise the rate limit).
         self.disclosure_flags = []
         self.workflow_flags = []
         self.gateway_flags = []
@@ -219,7 +222,7 @@ class GatewayStack:
                     "name": "委员在线提案管理系统"}
         (self.workdir / "api_keys.jsonl").write_text(
             json.dumps(key_line, ensure_ascii=False) + "\n", encoding="utf-8")
-        env = dict(os.environ, HUIYIN_SERVER_INTERNAL_CREDENTIAL=self.credential)
+        env = self._env()
         try:
             if self.tls:
                 self._make_certificates()
@@ -267,8 +270,9 @@ class GatewayStack:
 
     def _start_intake(self, env):
         port_file = self.workdir / "intake.ports"
+        port_file.unlink(missing_ok=True)  # a restart writes it anew
         self.intake = Process(
-            [INTAKE_BIN, "--server.grpc_address=127.0.0.1:0", "--server.admin_address=127.0.0.1:0",
+            [INTAKE_BIN, *self._listen_flags("intake"),
              f"--server.database_path={self.workdir / 'intake.db'}",
              f"--server.port_file={port_file}", "--server.drain_seconds=2"],
             env, self.workdir / "intake.log")
@@ -277,9 +281,9 @@ class GatewayStack:
 
     def _start_assignment(self, env):
         port_file = self.workdir / "assignment.ports"
+        port_file.unlink(missing_ok=True)  # a restart writes it anew
         self.assignment = Process(
-            [ASSIGNMENT_BIN, "--server.grpc_address=127.0.0.1:0",
-             "--server.admin_address=127.0.0.1:0",
+            [ASSIGNMENT_BIN, *self._listen_flags("assignment"),
              f"--server.database_path={self.workdir / 'assignment.db'}",
              f"--server.port_file={port_file}", "--server.drain_seconds=2",
              f"--assignment.intake_address=127.0.0.1:{self.intake_ports['grpc']}"],
@@ -289,9 +293,9 @@ class GatewayStack:
 
     def _start_workflow(self, env):
         port_file = self.workdir / "workflow.ports"
+        port_file.unlink(missing_ok=True)  # a restart writes it anew
         self.workflow = Process(
-            [WORKFLOW_BIN, "--server.grpc_address=127.0.0.1:0",
-             "--server.admin_address=127.0.0.1:0",
+            [WORKFLOW_BIN, *self._listen_flags("workflow"),
              f"--server.database_path={self.workdir / 'workflow.db'}",
              f"--server.port_file={port_file}", "--server.drain_seconds=2",
              f"--workflow.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
@@ -303,9 +307,9 @@ class GatewayStack:
 
     def _start_supervision(self, env):
         port_file = self.workdir / "supervision.ports"
+        port_file.unlink(missing_ok=True)  # a restart writes it anew
         self.supervision = Process(
-            [SUPERVISION_BIN, "--server.grpc_address=127.0.0.1:0",
-             "--server.admin_address=127.0.0.1:0",
+            [SUPERVISION_BIN, *self._listen_flags("supervision"),
              f"--server.database_path={self.workdir / 'supervision.db'}",
              f"--server.port_file={port_file}", "--server.drain_seconds=2",
              f"--supervision.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
@@ -318,9 +322,9 @@ class GatewayStack:
 
     def _start_disclosure(self, env):
         port_file = self.workdir / "disclosure.ports"
+        port_file.unlink(missing_ok=True)  # a restart writes it anew
         self.disclosure = Process(
-            [DISCLOSURE_BIN, "--server.grpc_address=127.0.0.1:0",
-             "--server.admin_address=127.0.0.1:0",
+            [DISCLOSURE_BIN, *self._listen_flags("disclosure"),
              f"--server.database_path={self.workdir / 'disclosure.db'}",
              f"--server.port_file={port_file}", "--server.drain_seconds=2",
              f"--disclosure.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
@@ -332,8 +336,9 @@ class GatewayStack:
 
     def _start_gateway(self, env):
         port_file = self.workdir / "gateway.ports"
+        port_file.unlink(missing_ok=True)
         self.gateway = Process(
-            [GATEWAY_BIN, "--gateway.http_address=127.0.0.1:0",
+            [GATEWAY_BIN, f"--gateway.http_address=127.0.0.1:{self.port or 0}",
              f"--gateway.intake_address=127.0.0.1:{self.intake_ports['grpc']}",
              f"--gateway.assignment_address=127.0.0.1:{self.assignment_ports['grpc']}",
              f"--gateway.workflow_address=127.0.0.1:{self.workflow_ports['grpc']}",
@@ -349,6 +354,21 @@ class GatewayStack:
             env, self.workdir / "gateway.log")
         self.port = huiyin_client.wait_for_port_file(port_file, START_TIMEOUT,
                                                      self.gateway.popen)["http"]
+
+    def _env(self):
+        return dict(os.environ, HUIYIN_SERVER_INTERNAL_CREDENTIAL=self.credential)
+
+    def _listen_flags(self, name):
+        """Free ports the first time; the same ones on a restart, where the others reach it."""
+        ports = getattr(self, f"{name}_ports") or {"grpc": 0, "admin": 0}
+        return [f"--server.grpc_address=127.0.0.1:{ports['grpc']}",
+                f"--server.admin_address=127.0.0.1:{ports['admin']}"]
+
+    def restart(self, name, sig=signal.SIGKILL):
+        """Kills one process (`name`: intake … gateway) by its PID with `sig` and starts it
+        again on the same store and ports."""
+        getattr(self, name).kill(sig)
+        getattr(self, f"_start_{name}")(self.env_of(name, self._env()))
 
     def _wait_ready(self):
         deadline = time.monotonic() + START_TIMEOUT
