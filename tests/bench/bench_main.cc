@@ -8,7 +8,9 @@
 // gateway tunes its server. Then Huiyin: the six binaries started on fresh stores on free ports
 // (or a running stack, with --intake/--gateway/--credential/--jwt_secret), durable SubmitItem over
 // gRPC and POST /v1/items through the gateway, and the public reads (list, detail, searches of 2
-// and 4 characters). Prints one table, peak RSS of each service it started, and the same as JSON.
+// and 4 characters). Last the synthetic year (year.h): units and items through their whole life,
+// over gRPC and over REST. Prints one table, peak RSS of each service it started, and the same as
+// JSON.
 #include <dirent.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -42,6 +44,7 @@
 #include "nlohmann/json.hpp"
 #include "services/gateway/auth.h"
 #include "tests/bench/harness.h"
+#include "tests/bench/year.h"
 
 namespace {
 
@@ -301,7 +304,10 @@ int main(int argc, char** argv) {
              "  [--items=0 (cap on submits per phase; 0: time only)] [--json=FILE]\n"
              "  [--seed_demo=true] [--stub_dir=DIR] [--workdir=DIR] [--keep_workdir=false]\n"
              "  running stack instead of starting one: --intake=HOST:PORT --gateway=HOST:PORT\n"
-             "    --credential=SECRET --jwt_secret_file=FILE\n"
+             "    --credential=SECRET --jwt_secret_file=FILE (and for the year over gRPC\n"
+             "    --assignment= --workflow= --supervision= --disclosure=HOST:PORT)\n"
+             "  the year: [--year_items=10000] [--year_units=300] [--year_clients=48]\n"
+             "    [--year_transports=grpc,rest] [--year_wait_seconds=120]\n"
              "  binaries: HUIYIN_{INTAKE,ASSIGNMENT,WORKFLOW,SUPERVISION,DISCLOSURE,GATEWAY}_BIN\n"
              "    or --intake_bin=… etc.\n";
       return arg == "--help" || arg == "-h" ? 0 : 2;
@@ -519,8 +525,13 @@ int main(int argc, char** argv) {
     }
   }
 
+  // 4. The synthetic year, over gRPC and over REST, held against its goal.
+  rates[huiyin::bench::kYearGoal] = huiyin::bench::kYearGoalItemsPerSecond;
+  for (Result& r : huiyin::bench::RunYears(stack)) results.push_back(std::move(r));
+
   stack.Stop();
   PrintTable(results, stack.children(), rates);
+  huiyin::bench::PrintYearSummary(results);
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   json meta = {{"host", host},

@@ -57,8 +57,10 @@ void Progress(const std::string& message) {
 }
 
 Result RunLoad(const std::string& name, int threads, double seconds, int64_t max_ops, Op op) {
-  Progress(absl::StrFormat("%s: %d client(s), up to %.1f s%s", name, threads, seconds,
-                           max_ops > 0 ? absl::StrCat(" or ", max_ops, " ops") : ""));
+  Progress(absl::StrFormat(
+      "%s: %d client(s)%s%s", name, threads,
+      seconds < kNoTimeLimit ? absl::StrFormat(", up to %.1f s", seconds) : "",
+      max_ops > 0 ? absl::StrCat(seconds < kNoTimeLimit ? " or " : ", ", max_ops, " ops") : ""));
   std::vector<std::vector<float>> latencies(threads);
   std::atomic<int64_t> next{0}, errors{0};
   std::mutex error_mu;
@@ -91,21 +93,27 @@ Result RunLoad(const std::string& name, int threads, double seconds, int64_t max
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::vector<float> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  Result r;
-  r.operation = name;
-  r.ops = static_cast<int64_t>(all.size());
-  r.errors = errors.load();
-  r.seconds = elapsed;
-  r.concurrency = threads;
+  Result r = Summarize(name, std::move(all), errors.load(), elapsed, threads);
   r.first_error = first_error;
-  if (!all.empty()) {
-    r.p50_ms = all[all.size() / 2];
-    r.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  }
   Progress(absl::StrFormat("%s: %.0f/s, p50 %.2f ms, p99 %.2f ms, %d errors%s", name,
                            r.throughput(), r.p50_ms, r.p99_ms, r.errors,
                            first_error.empty() ? "" : " (first: " + first_error + ")"));
+  return r;
+}
+
+Result Summarize(const std::string& name, std::vector<float> latencies_ms, int64_t errors,
+                 double seconds, int concurrency) {
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  Result r;
+  r.operation = name;
+  r.ops = static_cast<int64_t>(latencies_ms.size());
+  r.errors = errors;
+  r.seconds = seconds;
+  r.concurrency = concurrency;
+  if (!latencies_ms.empty()) {
+    r.p50_ms = latencies_ms[latencies_ms.size() / 2];
+    r.p99_ms = latencies_ms[std::min(latencies_ms.size() - 1, latencies_ms.size() * 99 / 100)];
+  }
   return r;
 }
 
@@ -183,6 +191,11 @@ int64_t VmHwmKb(pid_t pid) {
 }
 
 }  // namespace
+
+std::string Stack::Address(const std::string& service) const {
+  auto it = addresses_.find(service);
+  return it != addresses_.end() ? it->second : Flag(service, "");
+}
 
 std::string Stack::Bin(const std::string& service) {
   std::string env = "HUIYIN_" + service + "_BIN";

@@ -47,8 +47,8 @@ struct Result {
   std::string operation;
   std::string limit;  // the row this one is held against ("" for a limit itself)
   std::string unit = "ops";
-  int64_t ops = 0;      // successful operations
-  int64_t errors = 0;   // failed ones (counted, not timed into the percentiles)
+  int64_t ops = 0;           // successful operations
+  int64_t errors = 0;        // failed ones (counted, not timed into the percentiles)
   int64_t units_per_op = 1;  // rows per operation for the batch commit
   double seconds = 0;
   double p50_ms = 0, p99_ms = 0;
@@ -62,8 +62,15 @@ struct Result {
 using Op = std::function<bool(int thread, int64_t n, std::string* error)>;
 
 // A load: `threads` workers each calling op(thread, n) until `seconds` pass or `max_ops` calls
-// are made in all; every call's latency is kept, so p50 and p99 are exact.
+// are made in all; every call's latency is kept, so p50 and p99 are exact. With `seconds` =
+// kNoTimeLimit, only the count stops it.
+inline constexpr double kNoTimeLimit = 1e9;
 Result RunLoad(const std::string& name, int threads, double seconds, int64_t max_ops, Op op);
+
+// A row from the latencies (ms) of the successful calls, the count of failed ones, and the
+// seconds the calls were spread over.
+Result Summarize(const std::string& name, std::vector<float> latencies_ms, int64_t errors,
+                 double seconds, int concurrency);
 
 // `n` channels to `address`, each its own HTTP/2 connection, connected before they are returned.
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int n);
@@ -87,6 +94,10 @@ class Stack {
   ~Stack() { Stop(); }
 
   std::string credential, jwt_secret, intake_address, gateway_address;
+
+  // The gRPC address of a service ("assignment"): the one started, or for a running stack the
+  // flag --<service>=HOST:PORT ("" when not given).
+  std::string Address(const std::string& service) const;
 
   // The binary of a service: $HUIYIN_<SERVICE>_BIN or --<service>_bin.
   static std::string Bin(const std::string& service);
