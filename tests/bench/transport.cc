@@ -39,7 +39,7 @@ bool Anonymous(const Caller& caller) {
 // gRPC: the generic stub carries the serialized request, so one code path serves every method.
 class GrpcTransport final : public Transport {
  public:
-  GrpcTransport(std::string credential) : credential_(std::move(credential)) {}
+  explicit GrpcTransport(std::string credential) : credential_(std::move(credential)) {}
 
   void AddService(const std::string& service, const std::string& address, int connections) {
     auto& stubs = stubs_[service];
