@@ -22,6 +22,13 @@ EXPECTED = [
     "public search, 2 chars (物业)",
     "public search, 4 chars (老旧小区)",
 ]
+# The synthetic year (year.cc), over both transports: its whole-life row also carries the check
+# of the end state (tasks, figures, public records) as errors.
+YEAR_ROWS = ["create unit", "whole life", "submit", "accept", "assign", "acknowledge", "plan",
+             "contact", "co-handler opinion", "opinion review", "answer draft", "answer review",
+             "sign", "issue", "evaluate", "disclose"]
+EXPECTED += [f"year over {transport}: {row}" for transport in ("gRPC", "REST")
+             for row in YEAR_ROWS]
 SERVICES = ["intake", "assignment", "workflow", "disclosure", "supervision", "gateway"]
 
 
