@@ -18,6 +18,7 @@
 #include "prometheus/registry.h"
 #include "services/gateway/auth.h"
 #include "services/gateway/backends.h"
+#include "services/gateway/public_cache.h"
 #include "services/gateway/rate_limiter.h"
 #include "services/gateway/route_table.h"
 
@@ -51,10 +52,19 @@ class HttpGateway {
   void ApplyCors(const httplib::Request& req, httplib::Response& res);
   // Answers 429 with Retry-After when `client` is over its rate.
   bool Throttled(const std::string& client, httplib::Response& res, const std::string& request_id);
+  // Responses to a caller with credentials, or to a write.
   void WriteHttpBody(const google::protobuf::Message& message, bool authenticated,
-                     const httplib::Request& req, httplib::Response& res) const;
+                     httplib::Response& res) const;
   void WriteJson(const google::protobuf::Message& response, bool authenticated,
-                 const httplib::Request& req, httplib::Response& res) const;
+                 httplib::Response& res) const;
+  // What an anonymous GET gets: the same for every such caller, so it may be cached.
+  std::shared_ptr<const PublicResponse> RenderPublic(
+      const google::protobuf::Message& response) const;
+  static void ServePublic(const PublicResponse& response, const httplib::Request& req,
+                          httplib::Response& res);
+  // Disclosure's anonymous reads: rendered once per version of the public side.
+  bool Cacheable(const Route& route, const httplib::Request& req, bool authenticated) const;
+  void StartPublicCache();
   std::string PublicCacheControl() const;
   void Observe(const std::string& route, const httplib::Request& req, int status, absl::Time start);
   void AddBuiltinRoutes();
@@ -70,6 +80,8 @@ class HttpGateway {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
+  std::unique_ptr<PublicCache> public_cache_;  // null when turned off
+  std::unique_ptr<PublicVersionWatch> public_watch_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
