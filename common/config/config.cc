@@ -144,6 +144,7 @@ config::v1::Config DefaultConfig(const std::string& service, int grpc_port) {
   gateway->set_rate_limit_burst(100);
   gateway->set_http_threads(64);
   gateway->set_public_cache_seconds(60);
+  gateway->set_public_cache_bytes(64 << 20);
   auto* assignment = c.mutable_assignment();
   assignment->set_intake_address("127.0.0.1:7101");
   assignment->set_objection_working_days(5);

@@ -51,16 +51,18 @@ void EventConsumer::Run() {
   auto stub = events::v1::EventFeed::NewStub(options_.channel);
   absl::Duration backoff = absl::Milliseconds(100);
   while (!stop_.HasBeenNotified()) {
-    if (PollOnce(*stub)) {
-      backoff = absl::Milliseconds(100);
-    } else {
+    Poll poll = PollOnce(*stub);
+    if (poll == Poll::kFailed) {
       SleepInterruptibly(backoff);
       backoff = std::min(backoff * 2, options_.max_backoff);
+      continue;
     }
+    backoff = absl::Milliseconds(100);
+    if (poll == Poll::kPartPage) SleepInterruptibly(options_.batch_window);
   }
 }
 
-bool EventConsumer::PollOnce(events::v1::EventFeed::Stub& stub) {
+EventConsumer::Poll EventConsumer::PollOnce(events::v1::EventFeed::Stub& stub) {
   events::v1::ListEventsRequest request;
   request.set_after_sequence(applied_.load());
   request.set_page_size(options_.page_size);
@@ -71,7 +73,7 @@ bool EventConsumer::PollOnce(events::v1::EventFeed::Stub& stub) {
   AttachCaller(context, options_.self, options_.internal_credential);
   {
     absl::MutexLock lock(&mu_);
-    if (stop_.HasBeenNotified()) return true;
+    if (stop_.HasBeenNotified()) return Poll::kIdle;
     in_flight_ = &context;
   }
   grpc::Status status = stub.ListEvents(&context, request, &page);
@@ -85,18 +87,18 @@ bool EventConsumer::PollOnce(events::v1::EventFeed::Stub& stub) {
                                          {"code", static_cast<int>(status.error_code())},
                                          {"error", status.error_message()}});
     }
-    return false;
+    return Poll::kFailed;
   }
   head_ = page.head_sequence();
-  if (page.events().empty()) return true;
+  if (page.events().empty()) return Poll::kIdle;
   absl::Status applied = ApplyPage(page);
   if (!applied.ok()) {
     LogError("cannot apply events", {{"source", options_.source},
                                      {"after", applied_.load()},
                                      {"error", applied.ToString()}});
-    return false;
+    return Poll::kFailed;
   }
-  return true;
+  return page.events_size() >= options_.page_size ? Poll::kFullPage : Poll::kPartPage;
 }
 
 absl::Status EventConsumer::ApplyPage(const events::v1::ListEventsResponse& page) {

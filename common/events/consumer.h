@@ -37,6 +37,11 @@ struct EventConsumerOptions {
   common::v1::Caller self;
   int page_size = 500;
   absl::Duration max_wait = absl::Seconds(10);
+  // After applying a page that was not full, wait this long before asking for the next, so that
+  // a busy feed is applied in fewer, larger transactions (one fsync each) instead of one per
+  // event or two. A quiet feed still delivers its next event at once (the long poll returns as
+  // soon as it commits); a busy one is behind by at most this much.
+  absl::Duration batch_window = absl::Milliseconds(25);
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
@@ -64,8 +69,9 @@ class EventConsumer {
 
  private:
   void Run();
-  // One poll and its application; returns false if it failed (caller backs off).
-  bool PollOnce(events::v1::EventFeed::Stub& stub);
+  enum class Poll { kFailed, kIdle, kPartPage, kFullPage };
+  // One poll and its application.
+  Poll PollOnce(events::v1::EventFeed::Stub& stub);
   absl::Status ApplyPage(const events::v1::ListEventsResponse& page);
   void SleepInterruptibly(absl::Duration d);
 

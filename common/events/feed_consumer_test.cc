@@ -1,4 +1,5 @@
 // The outbox feed and a consumer across a restart of either side: nothing missed, nothing twice.
+#include <atomic>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -92,14 +93,17 @@ struct Producer {
   int bound_port = 0;
 };
 
-std::unique_ptr<EventConsumer> StartConsumer(Database& db, int port, const Clock& clock) {
+std::unique_ptr<EventConsumer> StartConsumer(Database& db, int port, const Clock& clock,
+                                             int page_size = 37,
+                                             absl::Duration batch_window = absl::Milliseconds(25)) {
   EventConsumerOptions options;
   options.source = "producer";
   options.channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
                                         grpc::InsecureChannelCredentials());
   options.internal_credential = kCredential;
   options.self = MakeCaller("services/test-consumer", common::v1::ROLE_SYSTEM);
-  options.page_size = 37;  // small pages: many transactions, many chances to go wrong
+  options.page_size = page_size;  // 37: small pages, many transactions, many chances to go wrong
+  options.batch_window = batch_window;
   options.max_wait = absl::Seconds(1);
   options.max_backoff = absl::Milliseconds(200);
   auto consumer = std::make_unique<EventConsumer>(
@@ -156,6 +160,32 @@ TEST(EventFeed, ConsumerAndProducerRestartsMissNothingAndApplyNothingTwice) {
                   EXPECT_EQ(c.execAndGet("SELECT min(source_sequence) FROM effects").getInt(), 1);
                   EXPECT_EQ(c.execAndGet("SELECT max(source_sequence) FROM effects").getInt(), 300);
                   EXPECT_EQ(ReadCursor(c, "producer"), 300);
+                  return absl::OkStatus();
+                }).ok());
+}
+
+TEST(EventFeed, ConsumerAppliesABusyFeedInFewTransactions) {
+  SystemClock clock;
+  Producer producer(TempPath("busy-producer"));
+  auto consumer_db = OpenDb(TempPath("busy-consumer"));
+  std::atomic<int> commits{0};
+  consumer_db->AddCommitListener([&] { ++commits; });
+  auto consumer = StartConsumer(*consumer_db, producer.bound_port, clock, /*page_size=*/500,
+                                /*batch_window=*/absl::Milliseconds(300));
+  // One event every few milliseconds: without the window, about one transaction (and fsync)
+  // each; with it, one per window.
+  static constexpr int kEvents = 60;
+  for (int i = 0; i < kEvents; ++i) {
+    ASSERT_TRUE(producer.Produce(1).ok());
+    absl::SleepFor(absl::Milliseconds(3));
+  }
+  ASSERT_TRUE(WaitUntil([&] { return consumer->applied_sequence() >= kEvents; }));
+  consumer->Stop();
+  EXPECT_LE(commits.load(), kEvents / 4);
+  ASSERT_TRUE(consumer_db->Read([](SQLite::Database& c) {
+                  EXPECT_EQ(c.execAndGet("SELECT count(DISTINCT source_sequence) FROM effects").getInt(),
+                            kEvents);
+                  EXPECT_EQ(c.execAndGet("SELECT count(*) FROM effects").getInt(), kEvents);
                   return absl::OkStatus();
                 }).ok());
 }

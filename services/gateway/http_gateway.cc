@@ -98,6 +98,22 @@ int HttpThreadsOf(const config::v1::GatewayConfig& gateway) {
   return std::max(4, gateway.http_threads());
 }
 
+constexpr char kDisclosureService[] = "huiyin.disclosure.v1.DisclosureService";
+
+bool IsDisclosure(const Route& route) {
+  return route.method->service()->full_name() == kDisclosureService;
+}
+
+// The resource's own etag, if the message has one.
+std::string EtagOf(const google::protobuf::Message& message) {
+  const auto* field = message.GetDescriptor()->FindFieldByName("etag");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      field->is_repeated()) {
+    return "";
+  }
+  return message.GetReflection()->GetString(message, field);
+}
+
 }  // namespace
 
 HttpGateway::HttpGateway(config::v1::Config config, std::unique_ptr<Backends> backends,
@@ -171,7 +187,8 @@ void HttpGateway::ApplyCors(const httplib::Request& req, httplib::Response& res)
   if (origin.empty() || !OriginAllowed(req)) return;
   res.set_header("Access-Control-Allow-Origin", origin);
   res.set_header("Vary", "Origin");
-  res.set_header("Access-Control-Expose-Headers", "X-Request-Id, ETag, Last-Modified, Content-Disposition, Retry-After");
+  res.set_header("Access-Control-Expose-Headers",
+                 "X-Request-Id, ETag, Last-Modified, Content-Disposition, Retry-After");
 }
 
 bool HttpGateway::Throttled(const std::string& client, httplib::Response& res,
@@ -247,9 +264,8 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
   absl::Time start = absl::Now();
   std::string request_id = RequestIdOf(req, res);
   bool preflight = req.method == "OPTIONS";
-  auto match = routes_.Find(preflight ? req.get_header_value("Access-Control-Request-Method")
-                                      : req.method,
-                            req.path);
+  auto match = routes_.Find(
+      preflight ? req.get_header_value("Access-Control-Request-Method") : req.method, req.path);
   std::string route = match.route != nullptr ? match.route->path.pattern() : "unmatched";
   if (preflight) {
     if (!OriginAllowed(req) || req.get_header_value("Origin").empty() || match.route == nullptr) {
@@ -258,8 +274,9 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
       ApplyCors(req, res);
       res.status = 204;
       res.set_header("Access-Control-Allow-Methods", match.route->http_method);
-      res.set_header("Access-Control-Allow-Headers",
-                     "Authorization, Content-Type, X-Api-Key, X-Request-Id, If-Match, If-None-Match");
+      res.set_header(
+          "Access-Control-Allow-Headers",
+          "Authorization, Content-Type, X-Api-Key, X-Request-Id, If-Match, If-None-Match");
       res.set_header("Access-Control-Max-Age", "600");
     }
   } else if (match.route == nullptr) {
@@ -267,7 +284,8 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) {
     if (!Throttled("ip:" + req.remote_addr, res, request_id)) {
       if (match.method_not_allowed) {
         res.set_header("Allow", absl::StrJoin(match.allowed_methods, ", "));
-        Fail(res, absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on ", req.path)),
+        Fail(res,
+             absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on ", req.path)),
              request_id, 405);
       } else {
         Fail(res, NotFound(req.path), request_id, 404);
@@ -307,6 +325,12 @@ void HttpGateway::Transcode(const RouteTable::Match& match, const httplib::Reque
     res.set_header("WWW-Authenticate", "Bearer");
     return Fail(res, Unauthenticated("a bearer token or an API key is required"), request_id);
   }
+  const bool cacheable = Cacheable(route, req, known);
+  const uint64_t version = cacheable ? public_cache_->version() : 0;
+  const std::string cache_key = cacheable ? absl::StrCat(route.grpc_path, " ", req.target) : "";
+  if (cacheable) {
+    if (auto hit = public_cache_->Find(cache_key, version)) return ServePublic(*hit, req, res);
+  }
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> request(
       factory->GetPrototype(route.method->input_type())->New());
@@ -325,15 +349,31 @@ void HttpGateway::Transcode(const RouteTable::Match& match, const httplib::Reque
   options.internal_credential = config_.server().internal_credential();
   options.request_id = request_id;
   options.deadline = absl::Milliseconds(config_.gateway().backend_deadline_ms());
-  if (auto s = backends_->Call(*route.method, route.grpc_path, *request, *response, options);
-      !s.ok()) {
-    if (s.code() == absl::StatusCode::kUnavailable) res.set_header("Retry-After", "1");
-    return Fail(res, s, request_id);
+  absl::Status called =
+      backends_->Call(*route.method, route.grpc_path, *request, *response, options);
+  // A write to disclosure may change what the public sees: whoever made it reads the new state
+  // at once, without waiting for the feed to show it.
+  if (public_cache_ != nullptr && req.method != "GET" && IsDisclosure(route)) {
+    public_cache_->Changed();
   }
-  if (IsHttpBody(*route.method->output_type())) {
-    return WriteHttpBody(*response, known, req, res);
+  if (!called.ok()) {
+    if (called.code() == absl::StatusCode::kUnavailable) res.set_header("Retry-After", "1");
+    return Fail(res, called, request_id);
   }
-  WriteJson(*response, known, req, res);
+  if (!known && req.method == "GET") {
+    auto rendered = RenderPublic(*response);
+    ServePublic(*rendered, req, res);
+    if (cacheable) public_cache_->Insert(cache_key, version, std::move(rendered));
+    return;
+  }
+  if (IsHttpBody(*route.method->output_type())) return WriteHttpBody(*response, known, res);
+  WriteJson(*response, known, res);
+}
+
+bool HttpGateway::Cacheable(const Route& route, const httplib::Request& req,
+                            bool authenticated) const {
+  return public_cache_ != nullptr && !authenticated && req.method == "GET" &&
+         route.allow_anonymous && IsDisclosure(route) && !req.has_header("If-Match");
 }
 
 std::string HttpGateway::PublicCacheControl() const {
@@ -342,52 +382,80 @@ std::string HttpGateway::PublicCacheControl() const {
 }
 
 // What a person or system reads with its credential may hold personal data: no cache keeps it.
-// What the public reads may be cached anywhere and is revalidated by its validators.
 void HttpGateway::WriteHttpBody(const google::protobuf::Message& message, bool authenticated,
-                                const httplib::Request& req, httplib::Response& res) const {
+                                httplib::Response& res) const {
   common::v1::HttpBody body;
   body.CopyFrom(message);
-  absl::Time modified = body.has_last_modified()
-                            ? absl::FromUnixSeconds(body.last_modified().seconds())
-                            : absl::InfinitePast();
   if (authenticated) body.set_cache_control(kPrivate);
   for (const auto& [name, value] : HttpBodyHeaders(body, PublicCacheControl())) {
     res.set_header(name, value);
   }
-  if (!authenticated && req.method == "GET" &&
-      NotModified(req.get_header_value("If-None-Match"),
-                  req.get_header_value("If-Modified-Since"), body.etag(), modified)) {
+  res.status = 200;
+  res.set_content(body.data(),
+                  body.content_type().empty() ? "application/octet-stream" : body.content_type());
+}
+
+void HttpGateway::WriteJson(const google::protobuf::Message& response, bool authenticated,
+                            httplib::Response& res) const {
+  std::string etag = EtagOf(response);
+  if (authenticated) res.set_header("Cache-Control", kPrivate);
+  if (!etag.empty()) res.set_header("ETag", absl::StrCat("\"", etag, "\""));
+  res.status = 200;
+  res.set_content(ToJson(response), kJson);
+}
+
+// What the public reads may be cached anywhere and is revalidated by its validators (the
+// resource's own etag, or a hash of the body).
+std::shared_ptr<const PublicResponse> HttpGateway::RenderPublic(
+    const google::protobuf::Message& response) const {
+  auto out = std::make_shared<PublicResponse>();
+  if (IsHttpBody(*response.GetDescriptor())) {
+    common::v1::HttpBody body;
+    body.CopyFrom(response);
+    out->headers = HttpBodyHeaders(body, PublicCacheControl());
+    out->etag = body.etag();
+    if (body.has_last_modified()) {
+      out->last_modified = absl::FromUnixSeconds(body.last_modified().seconds());
+    }
+    out->content_type =
+        body.content_type().empty() ? "application/octet-stream" : body.content_type();
+    out->body = std::move(*body.mutable_data());
+    return out;
+  }
+  out->body = ToJson(response);
+  out->etag = EtagOf(response);
+  if (out->etag.empty()) out->etag = BodyEtag(out->body);
+  out->content_type = kJson;
+  out->headers = {{"Cache-Control", PublicCacheControl()},
+                  {"ETag", absl::StrCat("\"", out->etag, "\"")}};
+  return out;
+}
+
+void HttpGateway::ServePublic(const PublicResponse& response, const httplib::Request& req,
+                              httplib::Response& res) {
+  for (const auto& [name, value] : response.headers) res.set_header(name, value);
+  if (NotModified(req.get_header_value("If-None-Match"), req.get_header_value("If-Modified-Since"),
+                  response.etag, response.last_modified)) {
     res.status = 304;
     return;
   }
   res.status = 200;
-  res.set_content(body.data(), body.content_type().empty() ? "application/octet-stream"
-                                                            : body.content_type());
+  res.set_content(response.body, response.content_type);
 }
 
-void HttpGateway::WriteJson(const google::protobuf::Message& response, bool authenticated,
-                            const httplib::Request& req, httplib::Response& res) const {
-  std::string etag;
-  const auto* etag_field = response.GetDescriptor()->FindFieldByName("etag");
-  if (etag_field != nullptr &&
-      etag_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
-    etag = response.GetReflection()->GetString(response, etag_field);
+void HttpGateway::StartPublicCache() {
+  const auto& g = config_.gateway();
+  const Backend* disclosure = nullptr;
+  for (const auto& b : backends_->all()) {
+    if (b.service->full_name() == kDisclosureService) disclosure = &b;
   }
-  std::string json = ToJson(response);
-  if (authenticated) {
-    res.set_header("Cache-Control", kPrivate);
-  } else if (req.method == "GET") {
-    if (etag.empty()) etag = BodyEtag(json);
-    res.set_header("Cache-Control", PublicCacheControl());
-    if (NotModified(req.get_header_value("If-None-Match"), "", etag, absl::InfinitePast())) {
-      res.set_header("ETag", absl::StrCat("\"", etag, "\""));
-      res.status = 304;
-      return;
-    }
-  }
-  if (!etag.empty()) res.set_header("ETag", absl::StrCat("\"", etag, "\""));
-  res.status = 200;
-  res.set_content(json, kJson);
+  if (g.public_cache_bytes() <= 0 || disclosure == nullptr) return;
+  public_cache_ = std::make_unique<PublicCache>(static_cast<size_t>(g.public_cache_bytes()));
+  PublicVersionWatch::Options options;
+  options.channel = disclosure->channel;
+  options.internal_credential = config_.server().internal_credential();
+  public_watch_ = std::make_unique<PublicVersionWatch>(options, *public_cache_);
+  public_watch_->Start();
 }
 
 absl::Status HttpGateway::Start() {
@@ -415,6 +483,7 @@ absl::Status HttpGateway::Start() {
       port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ <= 0) return absl::UnavailableError("cannot listen on " + g.http_address());
   RaiseListenBacklog(port_);
+  StartPublicCache();
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   LogInfo("listening", {{"http_address", g.http_address()},
                         {"port", port_},
@@ -427,6 +496,7 @@ absl::Status HttpGateway::Start() {
 void HttpGateway::Stop() {
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
+  if (public_watch_) public_watch_->Stop();
 }
 
 }  // namespace huiyin::gateway

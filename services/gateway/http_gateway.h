@@ -21,6 +21,7 @@
 #include "services/gateway/admission.h"
 #include "services/gateway/auth.h"
 #include "services/gateway/backends.h"
+#include "services/gateway/public_cache.h"
 #include "services/gateway/rate_limiter.h"
 #include "services/gateway/route_table.h"
 
@@ -56,10 +57,19 @@ class HttpGateway {
   bool Throttled(const std::string& client, httplib::Response& res, const std::string& request_id);
   // Answers 503 with Retry-After, touching no backend, when too many requests are in flight.
   void Shed(httplib::Response& res, const std::string& request_id);
+  // Responses to a caller with credentials, or to a write.
   void WriteHttpBody(const google::protobuf::Message& message, bool authenticated,
-                     const httplib::Request& req, httplib::Response& res) const;
+                     httplib::Response& res) const;
   void WriteJson(const google::protobuf::Message& response, bool authenticated,
-                 const httplib::Request& req, httplib::Response& res) const;
+                 httplib::Response& res) const;
+  // What an anonymous GET gets: the same for every such caller, so it may be cached.
+  std::shared_ptr<const PublicResponse> RenderPublic(
+      const google::protobuf::Message& response) const;
+  static void ServePublic(const PublicResponse& response, const httplib::Request& req,
+                          httplib::Response& res);
+  // Disclosure's anonymous reads: rendered once per version of the public side.
+  bool Cacheable(const Route& route, const httplib::Request& req, bool authenticated) const;
+  void StartPublicCache();
   std::string PublicCacheControl() const;
   void Observe(const std::string& route, const httplib::Request& req, int status, absl::Time start);
   void AddBuiltinRoutes();
@@ -79,6 +89,8 @@ class HttpGateway {
   prometheus::Counter* shed_overload_;
   prometheus::Counter* shed_rate_limit_;
   prometheus::Gauge* in_flight_;
+  std::unique_ptr<PublicCache> public_cache_;  // null when turned off
+  std::unique_ptr<PublicVersionWatch> public_watch_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -146,6 +146,23 @@ class DisclosureThroughGatewayTest(GatewayTestCase):
         versions = self.assert_ok(self.call("GET", f"/v1/{self.record}/versions", token=supervision))
         self.assertEqual([v["kind"] for v in versions["versions"]], ["PUBLISHED"])
 
+    def test_retracting_takes_the_record_off_the_public_side_at_once(self):
+        # Runs last (tests run in name order): it retracts the record the others read.
+        # The gateway keeps rendered public reads; a retraction must not leave a copy behind.
+        listing = query("/v1/public/disclosures", q="加装电梯")
+        pages = [f"/v1/public/{self.record}", f"/v1/public/pages/{self.record}"]
+        for _ in range(2):  # read twice: the second answer may come from the gateway's cache
+            self.assertIn(self.record, [d["name"] for d in
+                                        self.assert_ok(self.call("GET", listing))["disclosures"]])
+            for path in pages:
+                self.assertEqual(self.call("GET", path).status, 200, path)
+        office = self.stack.token(*OFFICE)
+        self.assert_ok(self.call("POST", f"/v1/{self.record}:retract",
+                                 {"reason": "答复内容需要更正后重新公开"}, token=office))
+        self.assertEqual(self.assert_ok(self.call("GET", listing)).get("disclosures", []), [])
+        for path in pages:
+            self.assert_error(self.call("GET", path), 404, "NOT_FOUND")
+
     def test_browser_searches_in_chinese_and_opens_the_detail_page(self):
         if not PLAYWRIGHT_NODE_PATH:
             self.skipTest("HUIYIN_PLAYWRIGHT_NODE_PATH is not set")
