@@ -20,23 +20,26 @@ struct Database::PendingWrite {
 // Read connections are handed out one per Read call; a caller waits only when all are busy.
 class Database::ReadPool {
  public:
-  void Add(std::unique_ptr<SQLite::Database> conn) {
+  struct Reader {
+    std::unique_ptr<SQLite::Database> conn;
+    std::unique_ptr<StatementCache> statements;  // declared after conn: destroyed before it
+  };
+  void Add(Reader reader) {
     absl::MutexLock lock(&mu_);
-    free_.push_back(std::move(conn));
+    free_.push_back(std::move(reader));
   }
-  std::unique_ptr<SQLite::Database> Take() {
+  Reader Take() {
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(+[](std::vector<std::unique_ptr<SQLite::Database>>* f) {
-      return !f->empty();
-    }, &free_));
-    auto conn = std::move(free_.back());
+    mu_.Await(absl::Condition(
+        +[](std::vector<Reader>* f) { return !f->empty(); }, &free_));
+    Reader reader = std::move(free_.back());
     free_.pop_back();
-    return conn;
+    return reader;
   }
 
  private:
   absl::Mutex mu_;
-  std::vector<std::unique_ptr<SQLite::Database>> free_ ABSL_GUARDED_BY(mu_);
+  std::vector<Reader> free_ ABSL_GUARDED_BY(mu_);
 };
 
 absl::Status StatusFromCurrentException() {
@@ -59,7 +62,7 @@ absl::Status StatusFromCurrentException() {
 namespace {
 
 absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenConnection(const DatabaseOptions& options,
-                                                                  bool writer) {
+                                                                 bool writer) {
   try {
     int flags = writer ? (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) : SQLite::OPEN_READONLY;
     auto conn = std::make_unique<SQLite::Database>(options.path, flags | SQLITE_OPEN_NOMUTEX, 5000);
@@ -77,6 +80,9 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenConnection(const DatabaseO
     return StatusFromCurrentException();
   }
 }
+
+// One statement from the connection's cache, run to completion.
+void Run(SQLite::Database& conn, std::string_view sql) { Prepare(conn, sql)->exec(); }
 
 struct NumberedMigration {
   int version;
@@ -116,12 +122,16 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(DatabaseOptions options
   auto writer = OpenConnection(db->options_, /*writer=*/true);
   if (!writer.ok()) return writer.status();
   db->writer_conn_ = std::move(*writer);
+  db->writer_statements_ =
+      std::make_unique<StatementCache>(*db->writer_conn_, db->options_.statements_per_connection);
   if (auto s = db->Migrate(migrations); !s.ok()) return s;
   db->readers_ = std::make_unique<ReadPool>();
   for (int i = 0; i < std::max(1, db->options_.read_connections); ++i) {
     auto reader = OpenConnection(db->options_, /*writer=*/false);
     if (!reader.ok()) return reader.status();
-    db->readers_->Add(std::move(*reader));
+    auto statements =
+        std::make_unique<StatementCache>(**reader, db->options_.statements_per_connection);
+    db->readers_->Add({std::move(*reader), std::move(statements)});
   }
   db->writer_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
   return db;
@@ -140,9 +150,9 @@ absl::Status Database::Migrate(const EmbeddedTextList& files) {
     int current = conn.execAndGet("PRAGMA user_version").getInt();
     int known = migrations->empty() ? 0 : migrations->back().version;
     if (current > known) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          options_.path, " is at schema version ", current, " but this binary knows only up to ",
-          known, "; run a newer binary"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(options_.path, " is at schema version ", current,
+                       " but this binary knows only up to ", known, "; run a newer binary"));
     }
     for (const auto& m : *migrations) {
       SQLite::Statement applied(conn, "SELECT 1 FROM schema_migrations WHERE version = ?");
@@ -179,16 +189,17 @@ absl::Status Database::Write(Operation op) {
 }
 
 absl::Status Database::Read(const Operation& fn) {
-  auto conn = readers_->Take();
+  auto reader = readers_->Take();
   absl::Status status;
   try {
-    SQLite::Transaction tx(*conn, SQLite::TransactionBehavior::DEFERRED);
-    status = fn(*conn);
+    StatementCache::Use use(*reader.statements);
+    SQLite::Transaction tx(*reader.conn, SQLite::TransactionBehavior::DEFERRED);
+    status = fn(*reader.conn);
     tx.commit();
   } catch (...) {
     status = StatusFromCurrentException();
   }
-  readers_->Add(std::move(conn));
+  readers_->Add(std::move(reader));
   return status;
 }
 
@@ -211,13 +222,14 @@ void Database::WriterLoop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](Database* d) ABSL_EXCLUSIVE_LOCKS_REQUIRED(d->mu_) {
-            return !d->queue_.empty() || d->closing_;
-          },
+          +[](Database* d)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(d->mu_) { return !d->queue_.empty() || d->closing_; },
           this));
       if (queue_.empty() && closing_) return;
-      size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_write_batch)));
-      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
+      size_t n =
+          std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_write_batch)));
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + n));
       queue_.erase(queue_.begin(), queue_.begin() + n);
     }
     CommitBatch(batch);
@@ -226,22 +238,23 @@ void Database::WriterLoop() {
 
 void Database::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
   auto& conn = *writer_conn_;
+  StatementCache::Use use(*writer_statements_);
   std::vector<absl::Status> results(batch.size());
   absl::Status commit_status;
   try {
-    conn.exec("BEGIN IMMEDIATE");
+    Run(conn, "BEGIN IMMEDIATE");
     for (size_t i = 0; i < batch.size(); ++i) {
-      conn.exec("SAVEPOINT write_op");
+      Run(conn, "SAVEPOINT write_op");
       try {
         results[i] = batch[i]->op(conn);
       } catch (...) {
         results[i] = StatusFromCurrentException();
       }
       // A failed write leaves no trace; the others in the batch still commit.
-      if (!results[i].ok()) conn.exec("ROLLBACK TO write_op");
-      conn.exec("RELEASE write_op");
+      if (!results[i].ok()) Run(conn, "ROLLBACK TO write_op");
+      Run(conn, "RELEASE write_op");
     }
-    conn.exec("COMMIT");
+    Run(conn, "COMMIT");
   } catch (...) {
     commit_status = StatusFromCurrentException();
     try {

@@ -18,6 +18,9 @@
 // a database newer than the binary is refused. Shared tables (the event outbox, consumer cursors)
 // use numbers 1–99, a service's own tables 100 and up.
 //
+// Every connection keeps its prepared statements (statement_cache.h): inside a Write or Read,
+// Prepare(conn, "SQL") parses the SQL once per connection, not once per call.
+//
 // SQLiteCpp throws; nothing thrown inside a Write or Read escapes: it becomes an absl::Status.
 #pragma once
 
@@ -33,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/base/embedded_text.h"
+#include "common/store/statement_cache.h"
 
 namespace huiyin {
 
@@ -40,6 +44,8 @@ struct DatabaseOptions {
   std::string path;
   int read_connections = 4;
   int max_write_batch = 256;
+  // Prepared statements kept per connection (least recently used dropped beyond this).
+  size_t statements_per_connection = StatementCache::kDefaultCapacity;
   // Called on every connection after it opens (e.g. to register an FTS5 tokenizer).
   std::function<absl::Status(SQLite::Database&)> on_connection;
 };
@@ -50,7 +56,7 @@ class Database {
 
   // Opens (creating if needed), applies pending migrations, starts the writer.
   static absl::StatusOr<std::unique_ptr<Database>> Open(DatabaseOptions options,
-                                                       const EmbeddedTextList& migrations);
+                                                        const EmbeddedTextList& migrations);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -80,6 +86,7 @@ class Database {
   DatabaseOptions options_;
   int schema_version_ = 0;
   std::unique_ptr<SQLite::Database> writer_conn_;
+  std::unique_ptr<StatementCache> writer_statements_;  // reset before writer_conn_
   std::unique_ptr<ReadPool> readers_;
   std::vector<std::function<void()>> commit_listeners_;
 

@@ -3,6 +3,7 @@
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/store/statement_cache.h"
 #include "services/intake/rules.h"
 
 namespace huiyin::intake {
@@ -22,15 +23,15 @@ StoredItem ReadRow(SQLite::Statement& q) {
 }
 
 void ReplaceProposers(SQLite::Database& tx, int64_t seq, const v1::Item& item) {
-  SQLite::Statement clear(tx, "DELETE FROM item_proposers WHERE item_seq = ?");
-  clear.bind(1, static_cast<int64_t>(seq));
-  clear.exec();
-  SQLite::Statement add(tx, "INSERT OR IGNORE INTO item_proposers(person, item_seq) VALUES (?, ?)");
+  auto clear = Prepare(tx, "DELETE FROM item_proposers WHERE item_seq = ?");
+  clear->bind(1, static_cast<int64_t>(seq));
+  clear->exec();
+  auto add = Prepare(tx, "INSERT OR IGNORE INTO item_proposers(person, item_seq) VALUES (?, ?)");
   auto insert = [&](const std::string& person) {
-    add.bind(1, person);
-    add.bind(2, static_cast<int64_t>(seq));
-    add.exec();
-    add.reset();
+    add->bind(1, person);
+    add->bind(2, static_cast<int64_t>(seq));
+    add->exec();
+    add->reset();
   };
   insert(item.lead_proposer().person());
   for (const auto& p : item.co_proposers()) insert(p.person());
@@ -86,124 +87,125 @@ int BindWhere(SQLite::Statement& s, const Where& w, int first) {
 }  // namespace
 
 std::optional<StoredItem> LoadItem(SQLite::Database& conn, const std::string& id) {
-  SQLite::Statement q(conn, "SELECT seq, revision, item FROM items WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return std::nullopt;
-  return ReadRow(q);
+  auto q = Prepare(conn, "SELECT seq, revision, item FROM items WHERE id = ?");
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return ReadRow(*q);
 }
 
 std::optional<StoredItem> LoadItemBySeq(SQLite::Database& conn, int64_t seq) {
-  SQLite::Statement q(conn, "SELECT seq, revision, item FROM items WHERE seq = ?");
-  q.bind(1, static_cast<int64_t>(seq));
-  if (!q.executeStep()) return std::nullopt;
-  return ReadRow(q);
+  auto q = Prepare(conn, "SELECT seq, revision, item FROM items WHERE seq = ?");
+  q->bind(1, static_cast<int64_t>(seq));
+  if (!q->executeStep()) return std::nullopt;
+  return ReadRow(*q);
 }
 
 int64_t InsertItem(SQLite::Database& tx, const std::string& id, const v1::Item& item) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO items(id, kind, session, year, state, category, number, "
-                      "revision, item) VALUES (?,?,?,?,?,?,NULL,1,?)");
-  q.bind(1, id);
-  q.bind(2, static_cast<int>(item.kind()));
-  q.bind(3, item.session());
-  q.bind(4, item.year());
-  q.bind(5, static_cast<int>(item.state()));
-  q.bind(6, item.category());
-  BindBlob(q, 7, item.SerializeAsString());
-  q.exec();
+  auto q = Prepare(tx,
+                   "INSERT INTO items(id, kind, session, year, state, category, number, "
+                   "revision, item) VALUES (?,?,?,?,?,?,NULL,1,?)");
+  q->bind(1, id);
+  q->bind(2, static_cast<int>(item.kind()));
+  q->bind(3, item.session());
+  q->bind(4, item.year());
+  q->bind(5, static_cast<int>(item.state()));
+  q->bind(6, item.category());
+  BindBlob(*q, 7, item.SerializeAsString());
+  q->exec();
   int64_t seq = tx.getLastInsertRowid();
   ReplaceProposers(tx, seq, item);
   return seq;
 }
 
 void UpdateItem(SQLite::Database& tx, const StoredItem& stored) {
-  SQLite::Statement q(tx,
-                      "UPDATE items SET state = ?, number = ?, revision = ?, item = ? WHERE seq = ?");
-  q.bind(1, static_cast<int>(stored.item.state()));
+  auto q =
+      Prepare(tx, "UPDATE items SET state = ?, number = ?, revision = ?, item = ? WHERE seq = ?");
+  q->bind(1, static_cast<int>(stored.item.state()));
   if (stored.item.number() > 0) {
-    q.bind(2, stored.item.number());
+    q->bind(2, stored.item.number());
   } else {
-    q.bind(2);
+    q->bind(2);
   }
-  q.bind(3, static_cast<int64_t>(stored.revision));
-  BindBlob(q, 4, stored.item.SerializeAsString());
-  q.bind(5, static_cast<int64_t>(stored.seq));
-  q.exec();
+  q->bind(3, static_cast<int64_t>(stored.revision));
+  BindBlob(*q, 4, stored.item.SerializeAsString());
+  q->bind(5, static_cast<int64_t>(stored.seq));
+  q->exec();
   ReplaceProposers(tx, stored.seq, stored.item);
 }
 
 int NextUnifiedNumber(SQLite::Database& tx, v1::ItemKind kind, const std::string& session) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO unified_numbers(kind, session, last_number) VALUES (?, ?, 1) "
-                      "ON CONFLICT(kind, session) DO UPDATE SET last_number = last_number + 1 "
-                      "RETURNING last_number");
-  q.bind(1, static_cast<int>(kind));
-  q.bind(2, session);
-  q.executeStep();
-  int number = q.getColumn(0).getInt();
+  auto q = Prepare(tx,
+                   "INSERT INTO unified_numbers(kind, session, last_number) VALUES (?, ?, 1) "
+                   "ON CONFLICT(kind, session) DO UPDATE SET last_number = last_number + 1 "
+                   "RETURNING last_number");
+  q->bind(1, static_cast<int>(kind));
+  q->bind(2, session);
+  q->executeStep();
+  int number = q->getColumn(0).getInt();
   return number;
 }
 
 std::optional<std::string> FindServedRequest(SQLite::Database& conn, const std::string& caller,
                                              const std::string& method,
                                              const std::string& request_id) {
-  SQLite::Statement q(conn,
-                      "SELECT item_id FROM idempotency WHERE caller = ? AND method = ? AND "
-                      "request_id = ?");
-  q.bind(1, caller);
-  q.bind(2, method);
-  q.bind(3, request_id);
-  if (!q.executeStep()) return std::nullopt;
-  return q.getColumn(0).getString();
+  auto q = Prepare(conn,
+                   "SELECT item_id FROM idempotency WHERE caller = ? AND method = ? AND "
+                   "request_id = ?");
+  q->bind(1, caller);
+  q->bind(2, method);
+  q->bind(3, request_id);
+  if (!q->executeStep()) return std::nullopt;
+  return q->getColumn(0).getString();
 }
 
 void RecordServedRequest(SQLite::Database& tx, const std::string& caller, const std::string& method,
-                         const std::string& request_id, const std::string& item_id, absl::Time now) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO idempotency(caller, method, request_id, item_id, create_time_us) "
-                      "VALUES (?,?,?,?,?)");
-  q.bind(1, caller);
-  q.bind(2, method);
-  q.bind(3, request_id);
-  q.bind(4, item_id);
-  q.bind(5, static_cast<int64_t>(absl::ToUnixMicros(now)));
-  q.exec();
+                         const std::string& request_id, const std::string& item_id,
+                         absl::Time now) {
+  auto q = Prepare(tx,
+                   "INSERT INTO idempotency(caller, method, request_id, item_id, create_time_us) "
+                   "VALUES (?,?,?,?,?)");
+  q->bind(1, caller);
+  q->bind(2, method);
+  q->bind(3, request_id);
+  q->bind(4, item_id);
+  q->bind(5, static_cast<int64_t>(absl::ToUnixMicros(now)));
+  q->exec();
 }
 
 std::vector<StoredItem> ListItems(SQLite::Database& conn, const ItemFilter& filter,
                                   int64_t after_seq, int limit) {
   Where w = BuildWhere(filter);
-  SQLite::Statement q(conn, absl::StrCat("SELECT i.seq, i.revision, i.item FROM items i WHERE ",
-                                         w.sql, " AND i.seq > ? ORDER BY i.seq LIMIT ?"));
-  int next = BindWhere(q, w, 1);
-  q.bind(next, static_cast<int64_t>(after_seq));
-  q.bind(next + 1, limit);
+  auto q = Prepare(conn, absl::StrCat("SELECT i.seq, i.revision, i.item FROM items i WHERE ", w.sql,
+                                      " AND i.seq > ? ORDER BY i.seq LIMIT ?"));
+  int next = BindWhere(*q, w, 1);
+  q->bind(next, static_cast<int64_t>(after_seq));
+  q->bind(next + 1, limit);
   std::vector<StoredItem> out;
-  while (q.executeStep()) out.push_back(ReadRow(q));
+  while (q->executeStep()) out.push_back(ReadRow(*q));
   return out;
 }
 
 int64_t CountItems(SQLite::Database& conn, const ItemFilter& filter) {
   Where w = BuildWhere(filter);
-  SQLite::Statement q(conn, absl::StrCat("SELECT count(*) FROM items i WHERE ", w.sql));
-  BindWhere(q, w, 1);
-  q.executeStep();
-  return q.getColumn(0).getInt64();
+  auto q = Prepare(conn, absl::StrCat("SELECT count(*) FROM items i WHERE ", w.sql));
+  BindWhere(*q, w, 1);
+  q->executeStep();
+  return q->getColumn(0).getInt64();
 }
 
 std::vector<StoredItem> SearchItems(SQLite::Database& conn, const std::string& match,
                                     const ItemFilter& filter, int64_t offset, int limit) {
   Where w = BuildWhere(filter);
-  SQLite::Statement q(conn, absl::StrCat(
-                                "SELECT i.seq, i.revision, i.item FROM item_search s "
-                                "JOIN items i ON i.seq = s.rowid WHERE item_search MATCH ? AND ",
-                                w.sql, " ORDER BY s.rank LIMIT ? OFFSET ?"));
-  q.bind(1, match);
-  int next = BindWhere(q, w, 2);
-  q.bind(next, limit);
-  q.bind(next + 1, static_cast<int64_t>(offset));
+  auto q =
+      Prepare(conn, absl::StrCat("SELECT i.seq, i.revision, i.item FROM item_search s "
+                                 "JOIN items i ON i.seq = s.rowid WHERE item_search MATCH ? AND ",
+                                 w.sql, " ORDER BY s.rank LIMIT ? OFFSET ?"));
+  q->bind(1, match);
+  int next = BindWhere(*q, w, 2);
+  q->bind(next, limit);
+  q->bind(next + 1, static_cast<int64_t>(offset));
   std::vector<StoredItem> out;
-  while (q.executeStep()) out.push_back(ReadRow(q));
+  while (q->executeStep()) out.push_back(ReadRow(*q));
   return out;
 }
 
@@ -212,47 +214,48 @@ int64_t IndexedSeq(SQLite::Database& conn) {
 }
 
 std::vector<ItemText> ItemsToIndex(SQLite::Database& conn, int64_t after_seq, int limit) {
-  SQLite::Statement q(conn, "SELECT seq, item FROM items WHERE seq > ? ORDER BY seq LIMIT ?");
-  q.bind(1, static_cast<int64_t>(after_seq));
-  q.bind(2, limit);
+  auto q = Prepare(conn, "SELECT seq, item FROM items WHERE seq > ? ORDER BY seq LIMIT ?");
+  q->bind(1, static_cast<int64_t>(after_seq));
+  q->bind(2, limit);
   std::vector<ItemText> out;
-  while (q.executeStep()) {
+  while (q->executeStep()) {
     v1::Item item;
-    const auto& blob = q.getColumn(1);
+    const auto& blob = q->getColumn(1);
     item.ParseFromArray(blob.getBlob(), blob.getBytes());
-    out.push_back({q.getColumn(0).getInt64(), item.title(), item.body()});
+    out.push_back({q->getColumn(0).getInt64(), item.title(), item.body()});
   }
   return out;
 }
 
-void IndexItems(SQLite::Database& tx, const std::vector<ItemText>& normalized, int64_t indexed_seq) {
-  SQLite::Statement insert(tx, "INSERT INTO item_search(rowid, title, body) VALUES (?, ?, ?)");
+void IndexItems(SQLite::Database& tx, const std::vector<ItemText>& normalized,
+                int64_t indexed_seq) {
+  auto insert = Prepare(tx, "INSERT INTO item_search(rowid, title, body) VALUES (?, ?, ?)");
   for (const auto& doc : normalized) {
-    insert.bind(1, static_cast<int64_t>(doc.seq));
-    insert.bind(2, doc.title);
-    insert.bind(3, doc.body);
-    insert.exec();
-    insert.reset();
+    insert->bind(1, static_cast<int64_t>(doc.seq));
+    insert->bind(2, doc.title);
+    insert->bind(3, doc.body);
+    insert->exec();
+    insert->reset();
   }
-  SQLite::Statement move(tx, "UPDATE search_index_state SET indexed_seq = ? WHERE id = 1");
-  move.bind(1, static_cast<int64_t>(indexed_seq));
-  move.exec();
+  auto move = Prepare(tx, "UPDATE search_index_state SET indexed_seq = ? WHERE id = 1");
+  move->bind(1, static_cast<int64_t>(indexed_seq));
+  move->exec();
 }
 
 std::optional<ItemText> IndexedText(SQLite::Database& conn, int64_t seq) {
-  SQLite::Statement q(conn, "SELECT title, body FROM item_search WHERE rowid = ?");
-  q.bind(1, static_cast<int64_t>(seq));
-  if (!q.executeStep()) return std::nullopt;
-  return ItemText{seq, q.getColumn(0).getString(), q.getColumn(1).getString()};
+  auto q = Prepare(conn, "SELECT title, body FROM item_search WHERE rowid = ?");
+  q->bind(1, static_cast<int64_t>(seq));
+  if (!q->executeStep()) return std::nullopt;
+  return ItemText{seq, q->getColumn(0).getString(), q->getColumn(1).getString()};
 }
 
 std::vector<int64_t> MatchSeqs(SQLite::Database& conn, const std::string& match, int limit) {
-  SQLite::Statement q(conn,
-                      "SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rank LIMIT ?");
-  q.bind(1, match);
-  q.bind(2, limit);
+  auto q = Prepare(conn,
+                   "SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rank LIMIT ?");
+  q->bind(1, match);
+  q->bind(2, limit);
   std::vector<int64_t> out;
-  while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+  while (q->executeStep()) out.push_back(q->getColumn(0).getInt64());
   return out;
 }
 
