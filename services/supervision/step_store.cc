@@ -173,4 +173,16 @@ std::map<std::pair<std::string, v1::Step>, int64_t> OverdueStepCounts(SQLite::Da
   return out;
 }
 
+std::map<std::string, int64_t> OverdueAnswersByUnit(SQLite::Database& conn,
+                                                    const std::string& today) {
+  SQLite::Statement q(conn,
+                      "SELECT unit, count(*) FROM step_deadlines WHERE ruled = 1 AND step = ? AND "
+                      "deadline != '' AND deadline < ? GROUP BY unit");
+  q.bind(1, static_cast<int>(v1::STEP_ANSWER));
+  q.bind(2, today);
+  std::map<std::string, int64_t> out;
+  while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+  return out;
+}
+
 }  // namespace huiyin::supervision

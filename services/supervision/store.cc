@@ -47,11 +47,6 @@ std::vector<workflow::v1::Task> TasksOfItem(SQLite::Database& conn, const std::s
   return Tasks(q);
 }
 
-std::vector<workflow::v1::Task> AllTasks(SQLite::Database& conn) {
-  SQLite::Statement q(conn, "SELECT data FROM tasks ORDER BY name");
-  return Tasks(q);
-}
-
 void UpsertTask(SQLite::Database& tx, const workflow::v1::Task& task) {
   SQLite::Statement q(tx,
                       "INSERT INTO tasks (name, item, data) VALUES (?, ?, ?) ON CONFLICT (name) "
