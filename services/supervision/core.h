@@ -71,8 +71,8 @@ class SupervisionCore {
   absl::Status ApplyDisclosureEvent(SQLite::Database& tx, const events::v1::Event& event);
 
   // Answering tasks still open (waiting for acknowledgement or handling) and past their answer
-  // deadline today, by unit (for metrics); units with none are absent. An index range of the
-  // step deadlines, so a scrape does not grow with the items of the year.
+  // deadline today, by unit (for metrics; 0 for the other units with tasks). An index range of
+  // the step deadlines, so a scrape does not grow with the items of the year.
   absl::StatusOr<std::map<std::string, int64_t>> OverdueByUnit() const;
 
  private:

@@ -183,6 +183,10 @@ std::map<std::string, int64_t> OverdueAnswersByUnit(SQLite::Database& conn,
   q->bind(1, static_cast<int>(v1::STEP_ANSWER));
   q->bind(2, today);
   std::map<std::string, int64_t> out;
+  // Every unit with a task (score_units, a few hundred rows) reads 0 rather than nothing: a
+  // gauge with no series is not exported, and the alert rules and dashboards read this one.
+  auto units = Prepare(conn, "SELECT DISTINCT unit FROM score_units");
+  while (units->executeStep()) out[units->getColumn(0).getString()] = 0;
   while (q->executeStep()) out[q->getColumn(0).getString()] = q->getColumn(1).getInt64();
   return out;
 }

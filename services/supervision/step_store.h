@@ -62,7 +62,7 @@ std::map<std::pair<std::string, v1::Step>, int64_t> OverdueStepCounts(SQLite::Da
                                                                       const std::string& today);
 
 // Answering tasks still open (ruled answer steps) whose answer deadline is before `today`, by
-// unit; units with none are absent.
+// unit; 0 for the other units that have tasks.
 std::map<std::string, int64_t> OverdueAnswersByUnit(SQLite::Database& conn,
                                                     const std::string& today);
 
