@@ -306,6 +306,34 @@ TEST_F(DisclosureCoreTest, CorrectionAndRetractionKeepEveryVersion) {
   EXPECT_THAT(Public("c1").history(), SizeIs(4));
 }
 
+// The next publication's place in the list comes from the public records only: one published
+// after the newest was retracted still comes first, and a correction moves a record to the top.
+TEST_F(DisclosureCoreTest, PublicListShowsTheNewestPublicationFirstAfterARetraction) {
+  Answered("n1", At(2025, 6, 20, 16));
+  Answered("n2", At(2025, 6, 21, 16));
+  v1::RetractDisclosureRequest retract;
+  retract.set_name("disclosures/n2");
+  retract.set_reason("经核实答复内容有误，重新办理");
+  ASSERT_TRUE(core_->RetractDisclosure(testing::GovernmentOffice(), retract).ok());
+  Answered("n3", At(2025, 6, 22, 16));
+  auto names = [&] {
+    auto page = core_->ListPublicDisclosures(testing::Public(), {});
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> out;
+    if (page.ok()) {
+      for (const auto& d : page->disclosures()) out.push_back(d.name());
+    }
+    return out;
+  };
+  EXPECT_THAT(names(), ElementsAre("disclosures/n3", "disclosures/n1"));
+  v1::CorrectDisclosureRequest correct;
+  correct.set_name("disclosures/n1");
+  correct.set_note("更正原文中的小区数量");
+  correct.set_body("城关镇城区现有老旧小区45个。");
+  ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
+  EXPECT_THAT(names(), ElementsAre("disclosures/n1", "disclosures/n3"));
+}
+
 TEST_F(DisclosureCoreTest, RatingAndSecondAnswerUpdateThePublicRecord) {
   auto task = Answered("s1", At(2025, 6, 20, 16));
   task.mutable_answers(0)->mutable_evaluation()->set_rating(workflow::v1::RATING_UNSATISFIED);

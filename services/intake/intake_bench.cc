@@ -1,8 +1,10 @@
 // Intake at scale: submits N synthetic items (default 100,000, over ten years), indexes them,
-// then times FindSimilar and SearchItems. Prints figures; asserts nothing (a benchmark, not a
-// test: this machine is shared and timings vary).
+// then times FindSimilar and SearchItems. Prints figures, and with --json writes them for
+// huiyin-bench; asserts nothing (a benchmark, not a test: this machine is shared and timings
+// vary).
 //
 //   build/services/intake/intake_bench [--items=100000] [--queries=200] [--dir=/tmp/huiyin-bench]
+//                                      [--json=FILE]
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/bench/bench_report.h"
 #include "common/text/bigram_tokenizer.h"
 #include "services/intake/core.h"
 #include "services/intake/huiyin_intake_migrations.h"
@@ -75,8 +78,8 @@ v1::SubmitItemRequest MakeItem(std::mt19937& rng, int i) {
   std::string body;
   for (int s = 0; s < 12; ++s) {
     bool own = rng() % 3 != 0;
-    const char* sentence = own ? topic.sentences[rng() % topic.sentences.size()]
-                               : Common()[rng() % Common().size()];
+    const char* sentence =
+        own ? topic.sentences[rng() % topic.sentences.size()] : Common()[rng() % Common().size()];
     absl::StrAppend(&body, sentence, s % 3 == 2 ? "。" : "，");
   }
   item->set_body(body);
@@ -88,13 +91,17 @@ v1::SubmitItemRequest MakeItem(std::mt19937& rng, int i) {
   return r;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+bench::BenchRow Throughput(std::string operation, int64_t items, double seconds, std::string note) {
+  bench::BenchRow row;
+  row.operation = std::move(operation);
+  row.unit = "items";
+  row.count = items;
+  row.seconds = seconds;
+  row.note = std::move(note);
+  return row;
 }
 
-int Run(int items, int queries, const std::string& dir) {
+int Run(int items, int queries, const std::string& dir, const std::string& json) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   DatabaseOptions options;
@@ -129,14 +136,16 @@ int Run(int items, int queries, const std::string& dir) {
   }
   for (auto& t : writers) t.join();
   double submit_s = absl::ToDoubleSeconds(absl::Now() - t0);
-  absl::PrintF("submit      %d items in %.1f s: %.0f items/s (%d writers, group commit, synchronous=FULL)\n",
-               items, submit_s, items / submit_s, kWriters);
+  bench::BenchReport report;
+  report.Add(
+      Throughput(absl::StrCat("intake submit, ", items, " items"), items, submit_s,
+                 absl::StrCat(kWriters, " writers in-process, group commit, synchronous=FULL")));
 
   t0 = absl::Now();
   if (!core->IndexPending().ok()) return 1;
   double index_s = absl::ToDoubleSeconds(absl::Now() - t0);
-  absl::PrintF("index       %d items in %.1f s: %.0f items/s (normalise + FTS5 bigram insert)\n",
-               items, index_s, items / index_s);
+  report.Add(Throughput(absl::StrCat("intake index, ", items, " items"), items, index_s,
+                        "normalise + FTS5 bigram insert"));
 
   core.reset();
   t0 = absl::Now();
@@ -150,32 +159,34 @@ int Run(int items, int queries, const std::string& dir) {
   list.set_page_size(500);
   auto page = core->ListItems(system, list);
   for (const auto& item : page->items()) names.push_back(item.name());
-  std::vector<double> similar_ms, search_ms;
   size_t found = 0;
-  for (int q = 0; q < queries; ++q) {
-    v1::FindSimilarRequest r;
-    r.set_name(names[q % names.size()]);
-    absl::Time start = absl::Now();
-    auto result = core->FindSimilar(system, r);
-    similar_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
-    if (result.ok()) found += result->merge_candidates_size() + result->recurring_size();
-  }
+  auto& similar =
+      report.Time(absl::StrCat("FindSimilar at ", items, " items"), queries, [&](int q) {
+        v1::FindSimilarRequest r;
+        r.set_name(names[q % names.size()]);
+        auto result = core->FindSimilar(system, r);
+        if (result.ok()) found += result->merge_candidates_size() + result->recurring_size();
+        return result.ok();
+      });
+  similar.note = absl::StrFormat("%.1f results a query", static_cast<double>(found) / queries);
   const char* words[] = {"物业", "停车", "教师", "河道", "养老", "融资", "垃圾分类", "水"};
-  for (int q = 0; q < queries; ++q) {
-    v1::SearchItemsRequest r;
-    r.set_query(words[q % 8]);
-    absl::Time start = absl::Now();
-    if (!core->SearchItems(system, r).ok()) return 1;
-    search_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
-  }
-  absl::PrintF("FindSimilar %d queries over %d items: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%.1f results/query)\n",
-               queries, items, Percentile(similar_ms, .5), Percentile(similar_ms, .95),
-               Percentile(similar_ms, .99), static_cast<double>(found) / queries);
-  absl::PrintF("SearchItems %d queries (1-4 chars, first page of 20): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
-               queries, Percentile(search_ms, .5), Percentile(search_ms, .95),
-               Percentile(search_ms, .99));
+  report
+      .Time(absl::StrCat("SearchItems at ", items, " items"), queries,
+            [&](int q) {
+              v1::SearchItemsRequest r;
+              r.set_query(words[q % 8]);
+              return core->SearchItems(system, r).ok();
+            })
+      .note = "1-4 characters, first page of 20";
+  report.Print(std::cout);
   absl::PrintF("database    %.0f MB\n",
                static_cast<double>(std::filesystem::file_size(options.path)) / 1e6);
+  if (!json.empty()) {
+    if (auto s = report.WriteJson(json, "intake_bench"); !s.ok()) {
+      std::cerr << s << "\n";
+      return 1;
+    }
+  }
   core.reset();
   (*db)->Close();
   std::filesystem::remove_all(dir);
@@ -188,11 +199,13 @@ int Run(int items, int queries, const std::string& dir) {
 int main(int argc, char** argv) {
   int items = 100000, queries = 200;
   std::string dir = "/tmp/huiyin-intake-bench";
+  std::string json;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--items=", 0) == 0) (void)absl::SimpleAtoi(arg.substr(8), &items);
     if (arg.rfind("--queries=", 0) == 0) (void)absl::SimpleAtoi(arg.substr(10), &queries);
     if (arg.rfind("--dir=", 0) == 0) dir = arg.substr(6);
+    if (arg.rfind("--json=", 0) == 0) json = arg.substr(7);
   }
-  return huiyin::intake::Run(items, queries, dir);
+  return huiyin::intake::Run(items, queries, dir, json);
 }

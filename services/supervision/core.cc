@@ -353,12 +353,7 @@ absl::StatusOr<std::map<std::string, int64_t>> SupervisionCore::OverdueByUnit() 
   const std::string today = absl::FormatCivilTime(clock_.Today());
   std::map<std::string, int64_t> out;
   auto s = db_.Read([&](SQLite::Database& conn) {
-    for (const Task& t : AllTasks(conn)) {
-      if (!Answers(t) || t.deadline().empty()) continue;
-      const bool open = t.state() == workflow::v1::TASK_STATE_WAITING_ACKNOWLEDGEMENT ||
-                        t.state() == workflow::v1::TASK_STATE_HANDLING;
-      out[t.unit()] += open && today > t.deadline();
-    }
+    out = OverdueAnswersByUnit(conn, today);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

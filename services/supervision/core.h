@@ -70,7 +70,9 @@ class SupervisionCore {
   // (updates, corrections, retractions) leave 公开率 as the first publication set it.
   absl::Status ApplyDisclosureEvent(SQLite::Database& tx, const events::v1::Event& event);
 
-  // Answering tasks not answered and past their answer deadline today, by unit (for metrics).
+  // Answering tasks still open (waiting for acknowledgement or handling) and past their answer
+  // deadline today, by unit (for metrics; 0 for the other units with tasks). An index range of
+  // the step deadlines, so a scrape does not grow with the items of the year.
   absl::StatusOr<std::map<std::string, int64_t>> OverdueByUnit() const;
 
  private:

@@ -393,6 +393,22 @@ TEST_F(SupervisionTest, FiguresOfTheScenario) {
 //   transport  2          1 (i4)              1/2
 //   chengguan  1          0                   0
 //   all        6          2                   2/6
+// i6 (transport, handling) and i8 (chengguan, not acknowledged) are open past 2026-06-30; the
+// answered tasks and the co-handler are not counted, whatever their deadline; every unit with a
+// task reads 0 otherwise.
+TEST_F(SupervisionTest, OverdueByUnitCountsOpenAnsweringTasksPastTheirDeadline) {
+  PlayScenario();
+  auto overdue = core_->OverdueByUnit();
+  ASSERT_TRUE(overdue.ok()) << overdue.status();
+  EXPECT_EQ(*overdue, (std::map<std::string, int64_t>{
+                          {"units/chengguan", 1}, {"units/housing", 0}, {"units/transport", 1}}));
+  clock_.Set(At(2026, 6, 30));  // the deadline itself is not late
+  overdue = core_->OverdueByUnit();
+  ASSERT_TRUE(overdue.ok()) << overdue.status();
+  EXPECT_EQ(*overdue, (std::map<std::string, int64_t>{
+                          {"units/chengguan", 0}, {"units/housing", 0}, {"units/transport", 0}}));
+}
+
 TEST_F(SupervisionTest, DisclosureRateCountsAnswersPublishedInTime) {
   PlayScenario();
   auto published = [&](const std::string& task, bool on_time, absl::Time when) {

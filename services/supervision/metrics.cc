@@ -27,7 +27,8 @@ void RegisterSupervisionMetrics(ServiceRunner& runner, const SupervisionCore& co
                   .Name("huiyin_supervision_feed_lag_events")
                   .Help("Events on a followed feed not yet applied here.")
                   .Register(runner.registry());
-  runner.OnScrape([&, &core = core, &clock = clock, feeds = std::move(followed_feeds)] {
+  runner.OnScrape([&, &core = core, &clock = clock, feeds = std::move(followed_feeds),
+                   overdue_units = std::set<std::string>()]() mutable {
     const Caller self = MakeCaller(kServicePrincipal, common::v1::ROLE_SUPERVISION_OFFICE);
     v1::GetFiguresRequest request;
     request.set_year(static_cast<int>(clock.Today().year()));
@@ -43,8 +44,13 @@ void RegisterSupervisionMetrics(ServiceRunner& runner, const SupervisionCore& co
       }
     }
     if (auto counts = core.OverdueByUnit(); counts.ok()) {
+      // A unit no longer overdue reads 0 rather than its last count.
+      for (const auto& unit : overdue_units) {
+        if (counts->count(unit) == 0) overdue.Add({{"unit", unit}}).Set(0);
+      }
       for (const auto& [unit, n] : *counts) {
         overdue.Add({{"unit", unit}}).Set(static_cast<double>(n));
+        overdue_units.insert(unit);
       }
     }
     for (const EventConsumer* feed : feeds) {

@@ -13,6 +13,7 @@
 #include "common/base/clock.h"
 #include "common/calendar/working_day_calendar.h"
 #include "common/status/errors.h"
+#include "common/store/statement_cache.h"
 #include "huiyin/workflow/v1/workflow_events.pb.h"
 #include "services/supervision/readers.h"
 #include "services/supervision/store.h"
@@ -151,34 +152,34 @@ std::optional<bool> MetProposerInLedger(SQLite::Database& tx, const Task& task) 
 }
 
 void UpsertUnit(SQLite::Database& tx, int year, const std::string& unit, const std::string& name) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO score_units (year, unit, display_name) VALUES (?, ?, ?) "
-                      "ON CONFLICT (year, unit) DO UPDATE SET display_name = "
-                      "CASE WHEN excluded.display_name = '' THEN display_name "
-                      "ELSE excluded.display_name END");
-  q.bind(1, year);
-  q.bind(2, unit);
-  q.bind(3, name);
-  q.exec();
+  auto q = Prepare(tx,
+                   "INSERT INTO score_units (year, unit, display_name) VALUES (?, ?, ?) "
+                   "ON CONFLICT (year, unit) DO UPDATE SET display_name = "
+                   "CASE WHEN excluded.display_name = '' THEN display_name "
+                   "ELSE excluded.display_name END");
+  q->bind(1, year);
+  q->bind(2, unit);
+  q->bind(3, name);
+  q->exec();
 }
 
 void InsertDeduction(SQLite::Database& tx, const v1::Deduction& d, const std::string& unit_name) {
-  SQLite::Statement insert(tx,
-                           "INSERT OR IGNORE INTO score_deductions (kind, subject, year, unit, "
-                           "data) VALUES (?, ?, ?, ?, ?)");
-  insert.bind(1, static_cast<int>(d.kind()));
-  insert.bind(2, d.subject());
-  insert.bind(3, d.year());
-  insert.bind(4, d.unit());
-  insert.bind(5, d.SerializeAsString());
-  if (insert.exec() == 0) return;  // already deducted for this subject
-  SQLite::Statement count(tx,
-                          "INSERT INTO score_counts (year, unit, kind, count) VALUES (?, ?, ?, 1) "
-                          "ON CONFLICT (year, unit, kind) DO UPDATE SET count = count + 1");
-  count.bind(1, d.year());
-  count.bind(2, d.unit());
-  count.bind(3, static_cast<int>(d.kind()));
-  count.exec();
+  auto insert = Prepare(tx,
+                        "INSERT OR IGNORE INTO score_deductions (kind, subject, year, unit, "
+                        "data) VALUES (?, ?, ?, ?, ?)");
+  insert->bind(1, static_cast<int>(d.kind()));
+  insert->bind(2, d.subject());
+  insert->bind(3, d.year());
+  insert->bind(4, d.unit());
+  insert->bind(5, d.SerializeAsString());
+  if (insert->exec() == 0) return;  // already deducted for this subject
+  auto count = Prepare(tx,
+                       "INSERT INTO score_counts (year, unit, kind, count) VALUES (?, ?, ?, 1) "
+                       "ON CONFLICT (year, unit, kind) DO UPDATE SET count = count + 1");
+  count->bind(1, d.year());
+  count->bind(2, d.unit());
+  count->bind(3, static_cast<int>(d.kind()));
+  count->exec();
   UpsertUnit(tx, d.year(), d.unit(), unit_name);
 }
 

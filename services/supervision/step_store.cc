@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/base/clock.h"
+#include "common/store/statement_cache.h"
 
 namespace huiyin::supervision {
 namespace {
@@ -40,65 +41,66 @@ void RecordAcknowledgement(SQLite::Database& tx, const workflow::v1::Task& task,
       task.state() == workflow::v1::TASK_STATE_CANCELLED) {
     return;
   }
-  SQLite::Statement q(tx,
-                      "INSERT INTO acknowledgements (task, acknowledged_date) VALUES (?, ?) "
-                      "ON CONFLICT (task) DO NOTHING");
-  q.bind(1, task.name());
-  q.bind(2, absl::FormatCivilTime(
-                absl::ToCivilDay(absl::FromUnixSeconds(when.seconds()), ChinaTimeZone())));
-  q.exec();
+  auto q = Prepare(tx,
+                   "INSERT INTO acknowledgements (task, acknowledged_date) VALUES (?, ?) "
+                   "ON CONFLICT (task) DO NOTHING");
+  q->bind(1, task.name());
+  q->bind(2, absl::FormatCivilTime(
+                 absl::ToCivilDay(absl::FromUnixSeconds(when.seconds()), ChinaTimeZone())));
+  q->exec();
 }
 
 void RecordDisclosure(SQLite::Database& tx, const std::string& answer, const std::string& task,
                       const std::string& date, bool on_time, bool withheld) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO disclosures (answer, task, disclosed_date, on_time, withheld) "
-                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (answer) DO UPDATE SET "
-                      "disclosed_date = min(disclosed_date, excluded.disclosed_date), "
-                      "on_time = max(on_time, excluded.on_time), "
-                      "withheld = CASE WHEN excluded.withheld = 0 THEN 0 ELSE withheld END");
-  q.bind(1, answer);
-  q.bind(2, task);
-  q.bind(3, date);
-  q.bind(4, on_time ? 1 : 0);
-  q.bind(5, withheld ? 1 : 0);
-  q.exec();
+  auto q = Prepare(tx,
+                   "INSERT INTO disclosures (answer, task, disclosed_date, on_time, withheld) "
+                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (answer) DO UPDATE SET "
+                   "disclosed_date = min(disclosed_date, excluded.disclosed_date), "
+                   "on_time = max(on_time, excluded.on_time), "
+                   "withheld = CASE WHEN excluded.withheld = 0 THEN 0 ELSE withheld END");
+  q->bind(1, answer);
+  q->bind(2, task);
+  q->bind(3, date);
+  q->bind(4, on_time ? 1 : 0);
+  q->bind(5, withheld ? 1 : 0);
+  q->exec();
 }
 
 std::vector<std::string> AnswersDisclosedOnTime(SQLite::Database& conn, const std::string& task) {
-  SQLite::Statement q(conn, "SELECT answer FROM disclosures WHERE task = ? AND on_time = 1");
-  q.bind(1, task);
+  auto q = Prepare(conn, "SELECT answer FROM disclosures WHERE task = ? AND on_time = 1");
+  q->bind(1, task);
   std::vector<std::string> out;
-  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  while (q->executeStep()) out.push_back(q->getColumn(0).getString());
   return out;
 }
 
 void DeriveStepDeadlines(SQLite::Database& tx, const std::vector<workflow::v1::Task>& tasks,
                          const StepOptions& options, const WorkingDayCalendar& calendar,
                          v1::LedgerEntry& entry) {
-  SQLite::Statement clear(tx, "DELETE FROM step_deadlines WHERE item = ?");
-  clear.bind(1, entry.item().item());
-  clear.exec();
-  SQLite::Statement ack(tx, "SELECT acknowledged_date FROM acknowledgements WHERE task = ?");
-  SQLite::Statement disclosed(
-      tx, "SELECT answer, disclosed_date, withheld FROM disclosures WHERE task = ?");
-  SQLite::Statement insert(tx,
-                           "INSERT INTO step_deadlines (task, step, subject, item, unit, "
-                           "deadline, done_date, ruled, returned_count) VALUES "
-                           "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto clear = Prepare(tx, "DELETE FROM step_deadlines WHERE item = ?");
+  clear->bind(1, entry.item().item());
+  clear->exec();
+  auto ack = Prepare(tx, "SELECT acknowledged_date FROM acknowledgements WHERE task = ?");
+  auto disclosed =
+      Prepare(tx, "SELECT answer, disclosed_date, withheld FROM disclosures WHERE task = ?");
+  auto insert = Prepare(tx,
+                        "INSERT INTO step_deadlines (task, step, subject, item, unit, "
+                        "deadline, done_date, ruled, returned_count) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::map<std::string, std::string> disclosed_dates;
   std::set<std::string> withheld;
   for (const auto& task : tasks) {
     StepFacts facts;
-    ack.reset();
-    ack.bind(1, task.name());
-    if (ack.executeStep()) facts.acknowledged_date = ack.getColumn(0).getString();
-    disclosed.reset();
-    disclosed.bind(1, task.name());
-    while (disclosed.executeStep()) {
-      facts.disclosed_dates[disclosed.getColumn(0).getString()] =
-          disclosed.getColumn(1).getString();
-      if (disclosed.getColumn(2).getInt() != 0) withheld.insert(disclosed.getColumn(0).getString());
+    ack->reset();
+    ack->bind(1, task.name());
+    if (ack->executeStep()) facts.acknowledged_date = ack->getColumn(0).getString();
+    disclosed->reset();
+    disclosed->bind(1, task.name());
+    while (disclosed->executeStep()) {
+      facts.disclosed_dates[disclosed->getColumn(0).getString()] =
+          disclosed->getColumn(1).getString();
+      if (disclosed->getColumn(2).getInt() != 0)
+        withheld.insert(disclosed->getColumn(0).getString());
     }
     disclosed_dates.insert(facts.disclosed_dates.begin(), facts.disclosed_dates.end());
     const auto steps = StepDeadlinesOf(task, facts, options, calendar);
@@ -108,17 +110,17 @@ void DeriveStepDeadlines(SQLite::Database& tx, const std::vector<workflow::v1::T
       for (const auto& s : steps) *unit.add_steps() = s;
     }
     for (const auto& s : steps) {
-      insert.reset();
-      insert.bind(1, task.name());
-      insert.bind(2, static_cast<int>(s.step()));
-      insert.bind(3, s.subject());
-      insert.bind(4, entry.item().item());
-      insert.bind(5, task.unit());
-      insert.bind(6, s.deadline());
-      insert.bind(7, s.done_date());
-      insert.bind(8, RulesActOn(s.step(), task.state()) ? 1 : 0);
-      insert.bind(9, task.returned_count());
-      insert.exec();
+      insert->reset();
+      insert->bind(1, task.name());
+      insert->bind(2, static_cast<int>(s.step()));
+      insert->bind(3, s.subject());
+      insert->bind(4, entry.item().item());
+      insert->bind(5, task.unit());
+      insert->bind(6, s.deadline());
+      insert->bind(7, s.done_date());
+      insert->bind(8, RulesActOn(s.step(), task.state()) ? 1 : 0);
+      insert->bind(9, task.returned_count());
+      insert->exec();
     }
   }
   for (auto& a : *entry.mutable_answers()) {
@@ -135,41 +137,57 @@ void ClearStepModel(SQLite::Database& tx) {
 
 std::vector<RuledStep> PendingStepsDueBy(SQLite::Database& conn, const std::string& horizon,
                                          int stop_key_trigger) {
-  SQLite::Statement q(
+  auto q = Prepare(
       conn, absl::StrCat("SELECT s.task, s.step, s.subject, s.deadline, s.returned_count FROM "
                          "step_deadlines s WHERE s.done_date = '' AND s.deadline != '' AND "
                          "s.deadline <= ?1 AND s.ruled = 1 AND NOT EXISTS (SELECT 1 FROM notices "
                          "n WHERE n.rule_key = ",
                          kRowKey, "?2) ORDER BY s.task, s.step, s.subject"));
-  q.bind(1, horizon);
-  q.bind(2, stop_key_trigger);
-  return Steps(q);
+  q->bind(1, horizon);
+  q->bind(2, stop_key_trigger);
+  return Steps(*q);
 }
 
 std::vector<RuledStep> ReturnedAnswerSteps(SQLite::Database& conn, int count, int key_trigger) {
-  SQLite::Statement q(
+  auto q = Prepare(
       conn, absl::StrCat("SELECT s.task, s.step, s.subject, '' AS deadline, s.returned_count "
                          "FROM step_deadlines s WHERE s.step = ?1 AND s.ruled = 1 AND "
                          "s.returned_count >= ?2 AND NOT EXISTS (SELECT 1 FROM notices n WHERE "
                          "n.rule_key = s.task || '|' || s.step || '|' || s.subject || '||' || ?3) "
                          "ORDER BY s.task"));
-  q.bind(1, static_cast<int>(v1::STEP_ANSWER));
-  q.bind(2, count);
-  q.bind(3, key_trigger);
-  return Steps(q);
+  q->bind(1, static_cast<int>(v1::STEP_ANSWER));
+  q->bind(2, count);
+  q->bind(3, key_trigger);
+  return Steps(*q);
 }
 
 std::map<std::pair<std::string, v1::Step>, int64_t> OverdueStepCounts(SQLite::Database& conn,
                                                                       const std::string& today) {
-  SQLite::Statement q(conn,
-                      "SELECT unit, step, count(*) FROM step_deadlines WHERE done_date = '' AND "
-                      "deadline != '' AND deadline < ? GROUP BY unit, step");
-  q.bind(1, today);
+  auto q = Prepare(conn,
+                   "SELECT unit, step, count(*) FROM step_deadlines WHERE done_date = '' AND "
+                   "deadline != '' AND deadline < ? GROUP BY unit, step");
+  q->bind(1, today);
   std::map<std::pair<std::string, v1::Step>, int64_t> out;
-  while (q.executeStep()) {
-    out[{q.getColumn(0).getString(), static_cast<v1::Step>(q.getColumn(1).getInt())}] =
-        q.getColumn(2).getInt64();
+  while (q->executeStep()) {
+    out[{q->getColumn(0).getString(), static_cast<v1::Step>(q->getColumn(1).getInt())}] =
+        q->getColumn(2).getInt64();
   }
+  return out;
+}
+
+std::map<std::string, int64_t> OverdueAnswersByUnit(SQLite::Database& conn,
+                                                    const std::string& today) {
+  auto q = Prepare(conn,
+                   "SELECT unit, count(*) FROM step_deadlines WHERE ruled = 1 AND step = ? AND "
+                   "deadline != '' AND deadline < ? GROUP BY unit");
+  q->bind(1, static_cast<int>(v1::STEP_ANSWER));
+  q->bind(2, today);
+  std::map<std::string, int64_t> out;
+  // Every unit with a task (score_units, a few hundred rows) reads 0 rather than nothing: a
+  // gauge with no series is not exported, and the alert rules and dashboards read this one.
+  auto units = Prepare(conn, "SELECT DISTINCT unit FROM score_units");
+  while (units->executeStep()) out[units->getColumn(0).getString()] = 0;
+  while (q->executeStep()) out[q->getColumn(0).getString()] = q->getColumn(1).getInt64();
   return out;
 }
 

@@ -61,6 +61,11 @@ std::vector<RuledStep> ReturnedAnswerSteps(SQLite::Database& conn, int count, in
 std::map<std::pair<std::string, v1::Step>, int64_t> OverdueStepCounts(SQLite::Database& conn,
                                                                       const std::string& today);
 
+// Answering tasks still open (ruled answer steps) whose answer deadline is before `today`, by
+// unit; 0 for the other units that have tasks.
+std::map<std::string, int64_t> OverdueAnswersByUnit(SQLite::Database& conn,
+                                                    const std::string& today);
+
 // The rule key of a notice: "task|step|subject|deadline|trigger" (the SQL above builds the same).
 std::string RuleKey(const std::string& task, v1::Step step, const std::string& subject,
                     const std::string& deadline, int trigger);

@@ -25,7 +25,6 @@ void ClearReadModel(SQLite::Database& tx);
 
 std::optional<workflow::v1::Task> LoadTask(SQLite::Database& conn, const std::string& name);
 std::vector<workflow::v1::Task> TasksOfItem(SQLite::Database& conn, const std::string& item);
-std::vector<workflow::v1::Task> AllTasks(SQLite::Database& conn);
 void UpsertTask(SQLite::Database& tx, const workflow::v1::Task& task);
 
 struct StoredEntry {

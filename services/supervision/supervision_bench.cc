@@ -1,14 +1,15 @@
 // Supervision at scale: feeds N synthetic items (default 1,000,000; 300 units, 12 categories,
 // 20 leading officials) through the same appliers the feeds use, in batches of one transaction
-// each (the consumers' own path: a page of events per transaction), then times GetFigures for
-// every grouping and a few ledger pages. Prints figures and peak memory; asserts nothing (a
-// benchmark, not a test: this machine is shared and timings vary).
+// each (the consumers' own path: a page of events per transaction; see LoadItems), then times
+// GetFigures for every grouping, ledger pages and the metrics' overdue count. Prints figures and
+// peak memory, and with --json writes them for huiyin-bench; asserts nothing (a benchmark, not a
+// test: this machine is shared and timings vary).
 //
 //   build/services/supervision/supervision_bench [--items=1000000] [--queries=200]
-//                                                [--dir=/tmp/huiyin-supervision-bench]
+//       [--dir=/tmp/huiyin-supervision-bench] [--json=FILE] [--keep_db (leave DIR/supervision.db)]
+//       [--reuse_db (time the reads on the store an earlier run left in DIR; no load)]
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
@@ -18,11 +19,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/bench/bench_report.h"
+#include "common/identity/caller.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
 #include "huiyin/workflow/v1/workflow_events.pb.h"
-#include "common/identity/caller.h"
 #include "services/supervision/core.h"
 #include "services/supervision/huiyin_supervision_migrations.h"
+#include "services/supervision/store.h"
 
 namespace huiyin::supervision {
 namespace {
@@ -30,9 +33,9 @@ namespace {
 constexpr int kUnits = 300;
 constexpr int kOfficials = 20;
 constexpr int kBatch = 2000;
-const char* const kCategories[] = {"城乡建设", "交通运输", "教育", "医疗卫生", "农业农村",
-                                   "生态环境", "社会保障", "市场监管", "文化旅游", "公共安全",
-                                   "工业经济", "民政"};
+const char* const kCategories[] = {"城乡建设", "交通运输", "教育",     "医疗卫生",
+                                   "农业农村", "生态环境", "社会保障", "市场监管",
+                                   "文化旅游", "公共安全", "工业经济", "民政"};
 const char* const kSessions[] = {"县第十八届人民代表大会第五次会议",
                                  "政协第十二届委员会第五次会议"};
 
@@ -40,6 +43,9 @@ struct Options {
   int items = 1000000;
   int queries = 200;
   std::string dir = "/tmp/huiyin-supervision-bench";
+  std::string json;
+  bool keep_db = false;
+  bool reuse_db = false;
 };
 
 Options Parse(int argc, char** argv) {
@@ -53,6 +59,9 @@ Options Parse(int argc, char** argv) {
     if (auto v = value("items"); !v.empty()) (void)absl::SimpleAtoi(v, &o.items);
     if (auto v = value("queries"); !v.empty()) (void)absl::SimpleAtoi(v, &o.queries);
     if (auto v = value("dir"); !v.empty()) o.dir = v;
+    if (auto v = value("json"); !v.empty()) o.json = v;
+    if (arg == "--keep_db") o.keep_db = true;
+    if (arg == "--reuse_db") o.reuse_db = o.keep_db = true;
   }
   return o;
 }
@@ -127,31 +136,115 @@ std::vector<events::v1::Event> EventsOfItem(int i, std::mt19937& rng) {
   return out;
 }
 
-int64_t PeakRssKb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6);
+// The bulk path: batches of kBatch items' events, each batch applied in ONE write transaction
+// through the appliers the feeds call (ApplyIntakeEvent, ApplyWorkflowEvent), exactly as
+// EventConsumer applies a page of events with its cursor. Only the batch size differs from a
+// live consumer (2,000 items ≈ 5,600 events per commit instead of a 500-event page), so the
+// store built here — entries, tasks, step deadlines, counters, scores, indexes — is the one the
+// feeds would build, and the figures read from it are real.
+absl::Status LoadItems(Database& db, SupervisionCore& core, int items, int64_t* applied) {
+  std::mt19937 rng(20261123);
+  for (int first = 0; first < items; first += kBatch) {
+    std::vector<events::v1::Event> page;
+    for (int i = first; i < std::min(items, first + kBatch); ++i) {
+      for (auto& e : EventsOfItem(i, rng)) page.push_back(std::move(e));
+    }
+    auto s = db.Write([&](SQLite::Database& tx) -> absl::Status {
+      for (const auto& e : page) {
+        auto applied_one =
+            e.source() == "intake" ? core.ApplyIntakeEvent(tx, e) : core.ApplyWorkflowEvent(tx, e);
+        if (!applied_one.ok()) return applied_one;
+      }
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    *applied += static_cast<int64_t>(page.size());
+    if ((first / kBatch) % 25 == 0) {
+      std::cerr << absl::StrFormat("\r  applied %d of %d items", std::min(items, first + kBatch),
+                                   items);
+    }
   }
-  return 0;
+  std::cerr << "\n";
+  return absl::OkStatus();
 }
 
-template <typename Fn>
-void Time(const std::string& what, int n, Fn&& fn) {
-  std::vector<double> ms;
-  for (int i = 0; i < n; ++i) {
-    absl::Time start = absl::Now();
-    fn(i);
-    ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+void TimeFigures(const SupervisionCore& core, const Options& o, bench::BenchReport& report) {
+  const Caller office =
+      MakeCaller("persons/bench", common::v1::ROLE_SUPERVISION_OFFICE, "", "督查室");
+  for (auto group : {v1::GROUP_BY_NONE, v1::GROUP_BY_UNIT, v1::GROUP_BY_CATEGORY,
+                     v1::GROUP_BY_LEADING_OFFICIAL, v1::GROUP_BY_KIND, v1::GROUP_BY_SESSION}) {
+    v1::GetFiguresRequest r;
+    r.set_year(2026);
+    r.set_group_by(group);
+    int rows = 0;
+    auto& row =
+        report.Time(absl::StrCat("GetFigures ", v1::GroupBy_Name(group)), o.queries, [&](int) {
+          auto f = core.GetFigures(office, r);
+          rows = f.ok() ? f->rows_size() : 0;
+          return f.ok() && rows > 0;
+        });
+    row.note = absl::StrCat(rows, " row(s), ", o.items, " items");
   }
-  std::sort(ms.begin(), ms.end());
-  std::cout << absl::StrFormat("%-44s p50 %8.3f ms   p99 %8.3f ms\n", what, ms[ms.size() / 2],
-                               ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]);
+  const Caller unit_clerk =
+      MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK, "units/u7", "科员");
+  v1::GetFiguresRequest own;
+  own.set_year(2026);
+  own.set_group_by(v1::GROUP_BY_UNIT);
+  report.Time("GetFigures a unit's own row", o.queries, [&](int) {
+    auto f = core.GetFigures(unit_clerk, own);
+    return f.ok() && f->rows_size() == 1;
+  });
 }
 
-int Run(const Options& o) {
-  std::filesystem::remove_all(o.dir);
-  std::filesystem::create_directories(o.dir);
+void TimeLedger(const SupervisionCore& core, const Options& o, bench::BenchReport& report) {
+  const Caller office =
+      MakeCaller("persons/bench", common::v1::ROLE_SUPERVISION_OFFICE, "", "督查室");
+  v1::ListLedgerRequest first_page;
+  first_page.set_year(2026);
+  first_page.set_page_size(50);
+  // A page is full unless the filter has fewer entries than a page (tiny smoke sizes).
+  const int full = o.items >= kUnits * 200 ? 50 : 0;
+  auto page_of = [&](const v1::ListLedgerRequest& r, int at_least) {
+    auto page = core.ListLedger(office, r);
+    return page.ok() && page->entries_size() >= at_least;
+  };
+  report.Time("ListLedger first page (50)", o.queries,
+              [&](int) { return page_of(first_page, std::min(50, o.items)); });
+  report.Time("ListLedger a unit's page (50)", o.queries, [&](int i) {
+    v1::ListLedgerRequest r = first_page;
+    r.set_unit(absl::StrCat("units/u", i % kUnits));
+    return page_of(r, full);
+  });
+  report.Time("ListLedger a category's page (50)", o.queries, [&](int i) {
+    v1::ListLedgerRequest r = first_page;
+    r.set_category(kCategories[i % 12]);
+    return page_of(r, std::min(50, o.items / 12));
+  });
+  v1::ListLedgerRequest deep = first_page;
+  int depth = 1;
+  for (; depth < 100; ++depth) {
+    auto page = core.ListLedger(office, deep);
+    if (!page.ok() || page->next_page_token().empty()) break;
+    deep.set_page_token(page->next_page_token());
+  }
+  report.Time(absl::StrCat("ListLedger page ", depth, " (50)"), o.queries,
+              [&](int) { return page_of(deep, 1); });
+  v1::ListLedgerRequest overdue = first_page;
+  overdue.set_overdue_only(true);
+  report.Time("ListLedger overdue only (50)", std::max(1, o.queries / 10),
+              [&](int) { return page_of(overdue, 0); });
+  report.Time("GetLedgerEntry", o.queries, [&](int i) {
+    v1::GetLedgerEntryRequest r;
+    r.set_name(absl::StrCat("ledger/b", (i * 7919) % o.items));
+    return core.GetLedgerEntry(office, r).ok();
+  });
+}
+
+int Run(Options o) {
+  if (!o.reuse_db) {
+    std::filesystem::remove_all(o.dir);
+    std::filesystem::create_directories(o.dir);
+  }
   DatabaseOptions db_options;
   db_options.path = o.dir + "/supervision.db";
   auto db = Database::Open(db_options, kMigrations);
@@ -161,93 +254,48 @@ int Run(const Options& o) {
   }
   FakeClock clock(absl::FromCivil(absl::CivilSecond(2026, 7, 15, 10, 0, 0), ChinaTimeZone()));
   SupervisionCore core(**db, clock, WorkingDayCalendar::ChinaMainland(), SupervisionOptions{});
-  std::mt19937 rng(20261123);
+  bench::BenchReport report;
 
-  absl::Time start = absl::Now();
-  int64_t applied = 0;
-  for (int first = 0; first < o.items; first += kBatch) {
-    std::vector<events::v1::Event> page;
-    for (int i = first; i < std::min(o.items, first + kBatch); ++i) {
-      for (auto& e : EventsOfItem(i, rng)) page.push_back(std::move(e));
-    }
-    auto s = (*db)->Write([&](SQLite::Database& tx) -> absl::Status {
-      for (const auto& e : page) {
-        auto applied_one = e.source() == "intake" ? core.ApplyIntakeEvent(tx, e)
-                                                  : core.ApplyWorkflowEvent(tx, e);
-        if (!applied_one.ok()) return applied_one;
-      }
+  if (o.reuse_db) {
+    // Every batch is one commit, so a store an interrupted load left holds whole items.
+    (void)(*db)->Read([&](SQLite::Database& conn) {
+      o.items = static_cast<int>(CountEntries(conn));
       return absl::OkStatus();
     });
-    if (!s.ok()) {
+    std::cout << absl::StrFormat("reusing %s: %d items\n", db_options.path, o.items);
+  } else {
+    absl::Time start = absl::Now();
+    int64_t applied = 0;
+    if (auto s = LoadItems(**db, core, o.items, &applied); !s.ok()) {
       std::cerr << s << "\n";
       return 1;
     }
-    applied += static_cast<int64_t>(page.size());
-    if ((first / kBatch) % 50 == 0) {
-      std::cerr << absl::StrFormat("\r  applied %d of %d items", first + kBatch, o.items);
+    bench::BenchRow load;
+    load.operation = absl::StrCat("supervision bulk load, ", o.items, " items");
+    load.unit = "events";
+    load.count = applied;
+    load.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    load.note =
+        absl::StrFormat("%d events through the feed appliers, %d items a commit", applied, kBatch);
+    report.Add(std::move(load));
+  }
+  TimeFigures(core, o, report);
+  TimeLedger(core, o, report);
+  report.Time("OverdueByUnit (the metrics scrape)", std::max(1, o.queries / 20), [&](int) {
+    auto counts = core.OverdueByUnit();
+    return counts.ok() && !counts->empty();
+  });
+  report.Print(std::cout);
+  std::cout << absl::StrFormat("database %.0f MB\n",
+                               std::filesystem::file_size(db_options.path) / 1048576.0);
+  if (!o.json.empty()) {
+    if (auto s = report.WriteJson(o.json, "supervision_bench"); !s.ok()) {
+      std::cerr << s << "\n";
+      return 1;
     }
   }
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::cerr << "\n";
-  std::cout << absl::StrFormat("items %d, events %d applied in %.1f s: %.0f events/s\n", o.items,
-                               applied, seconds, static_cast<double>(applied) / seconds);
-
-  const Caller office =
-      MakeCaller("persons/bench", common::v1::ROLE_SUPERVISION_OFFICE, "", "督查室");
-  for (auto group : {v1::GROUP_BY_NONE, v1::GROUP_BY_UNIT, v1::GROUP_BY_CATEGORY,
-                     v1::GROUP_BY_LEADING_OFFICIAL, v1::GROUP_BY_KIND, v1::GROUP_BY_SESSION}) {
-    v1::GetFiguresRequest r;
-    r.set_year(2026);
-    r.set_group_by(group);
-    size_t rows = 0;
-    Time(absl::StrCat("GetFigures ", v1::GroupBy_Name(group)), o.queries, [&](int) {
-      auto f = core.GetFigures(office, r);
-      rows = f.ok() ? static_cast<size_t>(f->rows_size()) : 0;
-    });
-    std::cout << "    rows " << rows << "\n";
-  }
-  const Caller unit_clerk =
-      MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK, "units/u7", "科员");
-  v1::GetFiguresRequest own;
-  own.set_year(2026);
-  own.set_group_by(v1::GROUP_BY_UNIT);
-  Time("GetFigures a unit's own row", o.queries, [&](int) { (void)core.GetFigures(unit_clerk, own); });
-
-  v1::ListLedgerRequest first_page;
-  first_page.set_year(2026);
-  first_page.set_page_size(50);
-  Time("ListLedger first page (50)", o.queries,
-       [&](int) { (void)core.ListLedger(office, first_page); });
-  Time("ListLedger a unit's page (50)", o.queries, [&](int i) {
-    v1::ListLedgerRequest r = first_page;
-    r.set_unit(absl::StrCat("units/u", i % kUnits));
-    (void)core.ListLedger(office, r);
-  });
-  Time("ListLedger a category's page (50)", o.queries, [&](int i) {
-    v1::ListLedgerRequest r = first_page;
-    r.set_category(kCategories[i % 12]);
-    (void)core.ListLedger(office, r);
-  });
-  v1::ListLedgerRequest deep = first_page;
-  for (int i = 0; i < 100; ++i) {
-    auto page = core.ListLedger(office, deep);
-    if (!page.ok() || page->next_page_token().empty()) break;
-    deep.set_page_token(page->next_page_token());
-  }
-  Time("ListLedger page 100 (50)", o.queries, [&](int) { (void)core.ListLedger(office, deep); });
-  v1::ListLedgerRequest overdue = first_page;
-  overdue.set_overdue_only(true);
-  Time("ListLedger overdue only (50)", std::max(1, o.queries / 10),
-       [&](int) { (void)core.ListLedger(office, overdue); });
-  Time("GetLedgerEntry", o.queries, [&](int i) {
-    v1::GetLedgerEntryRequest r;
-    r.set_name(absl::StrCat("ledger/b", (i * 7919) % o.items));
-    (void)core.GetLedgerEntry(office, r);
-  });
-  std::cout << absl::StrFormat("peak RSS %.1f MB, database %.0f MB\n", PeakRssKb() / 1024.0,
-                               std::filesystem::file_size(db_options.path) / 1048576.0);
   (*db)->Close();
-  std::filesystem::remove_all(o.dir);
+  if (!o.keep_db) std::filesystem::remove_all(o.dir);
   return 0;
 }
 

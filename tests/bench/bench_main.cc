@@ -44,6 +44,7 @@
 #include "nlohmann/json.hpp"
 #include "services/gateway/auth.h"
 #include "tests/bench/harness.h"
+#include "tests/bench/scale.h"
 #include "tests/bench/year.h"
 
 namespace {
@@ -293,6 +294,38 @@ json ResultsJson(const std::vector<Result>& results, const std::vector<Child>& c
   return {{"meta", meta}, {"rows", rows}, {"peak_rss_bytes", rss}};
 }
 
+// The scale benches' rows (tests/bench/scale.h) in the table, held against their goals, and their
+// peak RSS beside the services'.
+void AddScaleReport(const huiyin::bench::ScaleReport& report, std::vector<Result>& results,
+                    std::vector<Child>& processes) {
+  for (const auto& row : report.rows) {
+    Result r;
+    r.operation = row.operation;
+    r.limit = huiyin::bench::GoalOf(row.operation);
+    r.unit = row.unit;
+    r.ops = row.count;
+    r.errors = row.errors;
+    r.seconds = row.seconds;
+    r.p50_ms = row.p50_ms;
+    r.p99_ms = row.p99_ms;
+    r.concurrency = row.clients;
+    r.note = row.note;
+    r.first_error = row.first_error;
+    results.push_back(std::move(r));
+  }
+  for (const auto& [name, bytes] : report.peak_rss_bytes) {
+    processes.push_back({name, -1, {}, bytes / 1024});
+  }
+  if (!report.error.empty()) {
+    Result failed;
+    failed.operation = "scale checks";
+    failed.limit = "no goal";
+    failed.errors = 1;
+    failed.first_error = report.error;
+    results.push_back(std::move(failed));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,6 +336,9 @@ int main(int argc, char** argv) {
           << "usage: huiyin-bench [--seconds=3] [--grpc_clients=16] [--connections=64]\n"
              "  [--items=0 (cap on submits per phase; 0: time only)] [--json=FILE]\n"
              "  [--seed_demo=true] [--stub_dir=DIR] [--workdir=DIR] [--keep_workdir=false]\n"
+             "  scale (0 skips): [--scale_items=0 (figures, ledger)] [--similar_items=0\n"
+             "    (FindSimilar)] [--public_items=0 (published records the stack starts on)]\n"
+             "    [--scale_queries=200]\n"
              "  running stack instead of starting one: --intake=HOST:PORT --gateway=HOST:PORT\n"
              "    --credential=SECRET --jwt_secret_file=FILE (and for the year over gRPC\n"
              "    --assignment= --workflow= --supervision= --disclosure=HOST:PORT)\n"
@@ -357,6 +393,19 @@ int main(int argc, char** argv) {
   add(MeasureSqlite(workdir, 100, seconds));
   add(MeasureMinimalHttp(connections, seconds));
 
+  // 1b. Scale (tests/bench/scale.h): supervision and intake at size in their own processes, and
+  // the public store the stack's disclosure starts on.
+  huiyin::bench::ScaleOptions scale_options;
+  scale_options.scale_items = IntFlag("scale_items", 0);
+  scale_options.similar_items = IntFlag("similar_items", 0);
+  scale_options.public_items = IntFlag("public_items", 0);
+  scale_options.queries = IntFlag("scale_queries", 200);
+  scale_options.workdir = workdir;
+  huiyin::bench::ScaleChecks scale(scale_options, Progress);
+  std::vector<Child> scale_processes;
+  AddScaleReport(scale.RunOfflineBenches(), results, scale_processes);
+  if (!connect) AddScaleReport(scale.BuildPublicStore(), results, scale_processes);
+
   // 2. The stack.
   Stack stack(workdir);
   std::string error;
@@ -378,13 +427,25 @@ int main(int argc, char** argv) {
       std::cerr << "huiyin-bench: " << error << "\n" << stack.Logs();
       return 1;
     }
-    if (BoolFlag("seed_demo", true)) {
+    if (BoolFlag("seed_demo", scale_options.public_items == 0)) {
       const char* env_stubs = std::getenv("HUIYIN_STUB_DIR");
       std::string stubs = Flag("stub_dir", env_stubs && *env_stubs ? env_stubs
                                                                   : workdir + "/python_stubs");
       if (!stack.SeedDemo(stubs, &error)) {
         std::cerr << "huiyin-bench: " << error << "\n";
         return 1;
+      }
+    }
+  }
+  if (!connect && scale_options.public_items > 0) {
+    // Supervision follows disclosure's feed: the publications of the store built above are
+    // applied before the public side is measured, not while.
+    Progress("waiting for supervision to apply disclosure's feed");
+    for (const auto& c : stack.children()) {
+      if (c.name == "supervision" &&
+          !scale.WaitForZero(c.ports.at("admin"),
+                             "huiyin_supervision_feed_lag_events{source=\"disclosure\"}", 600)) {
+        Progress("supervision did not catch up with disclosure's feed within 600 s");
       }
     }
   }
@@ -522,6 +583,16 @@ int main(int argc, char** argv) {
       reads(label + " (" + term + ")", path);
       results.back().note += absl::StrCat("; ", hits, " hit(s) for ", term);
       results.back().hits = hits;
+      if (scale_options.public_items > 0 && !connect) {
+        int64_t found = 0;
+        const std::string wrong = scale.CheckSearch(*clients[0], term, &found);
+        results.back().note += absl::StrCat("; over ", scale_options.public_items,
+                                            " published records: ", found, " results, checked");
+        if (!wrong.empty()) {
+          ++results.back().errors;
+          results.back().first_error = wrong;
+        }
+      }
     }
   }
 
@@ -530,7 +601,9 @@ int main(int argc, char** argv) {
   for (Result& r : huiyin::bench::RunYears(stack)) results.push_back(std::move(r));
 
   stack.Stop();
-  PrintTable(results, stack.children(), rates);
+  std::vector<Child> processes = stack.children();
+  processes.insert(processes.end(), scale_processes.begin(), scale_processes.end());
+  PrintTable(results, processes, rates);
   huiyin::bench::PrintYearSummary(results);
   char host[256] = {};
   gethostname(host, sizeof host - 1);
@@ -540,12 +613,15 @@ int main(int argc, char** argv) {
                {"grpc_clients", grpc_clients},
                {"connections", connections},
                {"items_cap", items},
+               {"scale_items", scale_options.scale_items},
+               {"similar_items", scale_options.similar_items},
+               {"public_items", scale_options.public_items},
                {"started_stack", !connect},
                {"workdir", workdir}};
   std::string json_path = Flag("json", "");
   if (!json_path.empty()) {
     std::ofstream out(json_path);
-    out << ResultsJson(results, stack.children(), rates, meta).dump(2) << "\n";
+    out << ResultsJson(results, processes, rates, meta).dump(2) << "\n";
     if (!out) {
       std::cerr << "huiyin-bench: cannot write " << json_path << "\n";
       return 1;

@@ -1,6 +1,7 @@
 """Smoke check of huiyin-bench: runs it with the sizes given and checks that it exits 0 and
-writes well-formed JSON with every expected row, each measured (count > 0, no errors). Timings
-are never asserted.
+writes well-formed JSON with every expected row (the scale rows too when sizes are given), each
+measured (count > 0, no errors: a public search whose results do not match the generated texts
+counts as an error). Timings are never asserted.
 
     check_bench_json.py BENCH_BINARY OUT.json [bench flags...]
 """
@@ -30,6 +31,18 @@ YEAR_ROWS = ["create unit", "whole life", "submit", "accept", "assign", "acknowl
 EXPECTED += [f"year over {transport}: {row}" for transport in ("gRPC", "REST")
              for row in YEAR_ROWS]
 SERVICES = ["intake", "assignment", "workflow", "disclosure", "supervision", "gateway"]
+# With --scale_items, --similar_items and --public_items: rows of the scale benches (by prefix,
+# their names carry the sizes) and the peak RSS of each bench process.
+SCALE_ROWS = [
+    "supervision bulk load, ",
+    "GetFigures GROUP_BY_UNIT",
+    "ListLedger a unit's page (50)",
+    "OverdueByUnit",
+    "intake submit, ",
+    "FindSimilar at ",
+    "disclosure bulk load, ",
+]
+SCALE_PROCESSES = ["supervision_bench", "intake_bench", "disclosure_bench"]
 
 
 def main():
@@ -46,8 +59,6 @@ def main():
         if row is None:
             problems.append(f"missing row {name!r}")
             continue
-        if row["count"] <= 0 or row["errors"] != 0:
-            problems.append(f"{name!r}: count {row['count']}, errors {row['errors']}")
         for key in ("throughput", "p50_ms", "p99_ms"):
             if not isinstance(row[key], (int, float)) or not math.isfinite(row[key]):
                 problems.append(f"{name!r}: {key} is {row[key]!r}")
@@ -55,6 +66,18 @@ def main():
             problems.append(f"{name!r}: limit {row['limit']!r}")
         if row["limit"] is not None and not isinstance(row["ratio"], (int, float)):
             problems.append(f"{name!r}: ratio {row['ratio']!r}")
+    if any(arg.startswith("--scale_items=") for arg in sys.argv[3:]):
+        for prefix in SCALE_ROWS:
+            if not any(name.startswith(prefix) for name in rows):
+                problems.append(f"missing scale row {prefix!r}…")
+        for process in SCALE_PROCESSES:
+            if report["peak_rss_bytes"].get(process, 0) <= 0:
+                problems.append(f"no peak RSS for {process}")
+    # Every row measured, expected or not (a scale row or a search check that failed shows here).
+    for name, row in rows.items():
+        if row["count"] <= 0 or row["errors"] != 0:
+            problems.append(f"{name!r}: count {row['count']}, errors {row['errors']}"
+                            + (f" ({row['first_error']})" if row.get("first_error") else ""))
     for service in SERVICES:
         if report["peak_rss_bytes"].get(service, 0) <= 0:
             problems.append(f"no peak RSS for {service}")
