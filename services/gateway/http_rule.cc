@@ -41,6 +41,10 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& pattern) {
   if (verb_at != std::string::npos) {
     t.verb_ = rest.substr(verb_at + 1);
     rest = rest.substr(0, verb_at);
+    // A ':' inside a segment would make the rest of the template the verb, never matched.
+    if (t.verb_.empty() || t.verb_.find_first_of("/{}*") != std::string::npos) {
+      return bad("the verb after ':' must be a literal");
+    }
   }
   size_t i = 0;
   while (i < rest.size()) {
