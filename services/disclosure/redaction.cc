@@ -268,7 +268,9 @@ class Scanner {
   void FindNumbers(std::vector<Span>& spans) const {
     size_t i = 0;
     while (i < f_.size()) {
-      const bool start = (Digit(i) || Is(i, '+') || Is(i, '(')) && (i == 0 || !Digit(i - 1));
+      // A digit right after another continues that number; '+' and '(' always begin a new one
+      // ("…3375(010) 88005678" is two numbers).
+      const bool start = (Digit(i) && (i == 0 || !Digit(i - 1))) || Is(i, '+') || Is(i, '(');
       Span s{};
       if (start && (MatchResidentId(i, &s) || MatchBankCard(i, &s) || MatchMobile(i, &s) ||
                     MatchLandline(i, &s) || MatchLocalAfterKeyword(i, &s))) {
