@@ -65,6 +65,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& pattern) {
           t.segments_.push_back({Segment::kStar, ""});
         } else if (s == "**") {
           t.segments_.push_back({Segment::kDoubleStar, ""});
+        } else if (s.find_first_of("{}:") != absl::string_view::npos) {
+          return bad("misplaced brace or ':' in a variable");
         } else if (!s.empty()) {
           t.segments_.push_back({Segment::kLiteral, std::string(s)});
         }
