@@ -1,5 +1,8 @@
 #include "services/gateway/http_rule.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -58,6 +61,11 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& pattern) {
       std::string inner = rest.substr(i + 1, close - i - 1);
       std::pair<std::string, std::string> parts = absl::StrSplit(inner, absl::MaxSplits('=', 1));
       if (parts.first.empty()) return bad("variable without a field");
+      if (!std::all_of(parts.first.begin(), parts.first.end(), [](char c) {
+            return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+          })) {
+        return bad("a variable names a field path (letters, digits, '_' and '.')");
+      }
       std::string sub = parts.second.empty() ? "*" : parts.second;
       Variable v{parts.first, t.segments_.size(), 0};
       for (absl::string_view s : absl::StrSplit(sub, '/')) {
