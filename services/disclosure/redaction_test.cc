@@ -110,6 +110,9 @@ TEST(RedactTest, ANumberRightAfterAnotherIsMaskedToo) {
   EXPECT_EQ(Redact("+86 138-0746-3375(010) 88005613", {}).text,
             "+86 138-****-****(010) ********");
   EXPECT_EQ(Redact("编号2024+86 13807463375", {}).text, "编号2024+86 138********");
+  // An ID ending in its check character X, then at once a card number: both go.
+  EXPECT_EQ(Redact("证件11010519491231002X6222021234567890128", {}).text,
+            "证件" + std::string(18 + 19, '*'));
 }
 
 TEST(RedactTest, EmailAddresses) {
