@@ -184,4 +184,15 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    const DecodedChar c = DecodeUtf8(text, pos);
+    AppendUtf8(c.code_point, &out);
+    pos += c.length;
+  }
+  return out;
+}
+
 }  // namespace huiyin::text

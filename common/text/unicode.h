@@ -39,6 +39,10 @@ size_t Utf8Length(std::string_view text);
 // request bodies and parameters before anything else reads them).
 bool IsValidUtf8(std::string_view text);
 
+// `text` with each byte that is not part of well-formed UTF-8 replaced by U+FFFD: for quoting
+// untrusted input in a message that must be UTF-8 (protobuf strings, JSON).
+std::string ToValidUtf8(std::string_view text);
+
 enum class CharClass {
   kSeparator,  // punctuation of both widths, symbols, whitespace, controls, emoji, bad bytes
   kWord,       // ASCII letters and digits; Latin, Greek and Cyrillic letters

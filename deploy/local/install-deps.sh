@@ -19,6 +19,8 @@ PACKAGES=(
   libxlsxwriter-dev
 )
 TEST_PACKAGES=(
+  # clang with libFuzzer and the sanitizers' runtimes, for tests/fuzz and the sanitizer build
+  clang libclang-rt-14-dev
   # unzip for the test that opens an Excel export
   unzip
   # the Python client used by tests and the README example

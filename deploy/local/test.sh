@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Huiyin and runs every test: unit tests of each library and service, and the
-# integration tests that start the real binaries (tests/). Exit status is CTest's.
+# Builds Huiyin and runs every test: unit tests of each library and service, the integration
+# tests that start the real binaries (tests/), then the fuzz targets (tests/fuzz) for a bounded
+# time each, built with clang, ASan and UBSan in $BUILD-sanitize. Exit status is CTest's.
 #
 #   bash deploy/local/test.sh
 set -euo pipefail
@@ -22,4 +23,15 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUIYIN
 cmake --build "$BUILD" -j2
 built=$(date +%s)
 ctest --test-dir "$BUILD" -j2 --output-on-failure --timeout 300
-echo "build $((built - start)) s, tests $(($(date +%s) - built)) s"
+tested=$(date +%s)
+echo "build $((built - start)) s, tests $((tested - built)) s"
+
+# Fuzzing: each target runs HUIYIN_FUZZ_SECONDS (15) from its seeds; a crash or a broken
+# property fails its test, which prints the reproducer's path (README "Fuzzing and sanitizers").
+SANITIZE_BUILD=${HUIYIN_SANITIZE_BUILD_DIR:-$BUILD-sanitize}
+CC=clang CXX=clang++ cmake -S "$ROOT" -B "$SANITIZE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DHUIYIN_SANITIZE=ON -DHUIYIN_FUZZ=ON >/dev/null
+cmake --build "$SANITIZE_BUILD" -j2 --target huiyin_fuzzers
+fuzz_built=$(date +%s)
+ctest --test-dir "$SANITIZE_BUILD" -L fuzz -j2 --output-on-failure
+echo "fuzz build $((fuzz_built - tested)) s, fuzzing $(($(date +%s) - fuzz_built)) s"

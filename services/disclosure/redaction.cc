@@ -133,12 +133,14 @@ class Scanner {
   bool MatchResidentId(size_t i, Span* out) const {
     if (DigitsFrom(i) < 17) return false;
     size_t j = i + 17;
-    if (Digit(j) || Is(j, 'X') || Is(j, 'x')) {
+    const bool check_x = Is(j, 'X') || Is(j, 'x');
+    if (Digit(j) || check_x) {
       ++j;
     } else {
       return false;
     }
-    if (AsciiAlnum(j)) return false;
+    // A check character X ends the number: what follows it is another one.
+    if (!check_x && AsciiAlnum(j)) return false;
     std::string id;
     for (size_t k = i; k < j; ++k) id.push_back(static_cast<char>(f_[k]));
     if (!IsValidResidentId(id)) return false;
@@ -268,7 +270,9 @@ class Scanner {
   void FindNumbers(std::vector<Span>& spans) const {
     size_t i = 0;
     while (i < f_.size()) {
-      const bool start = (Digit(i) || Is(i, '+') || Is(i, '(')) && (i == 0 || !Digit(i - 1));
+      // A digit right after another continues that number; '+' and '(' always begin a new one
+      // ("…3375(010) 88005678" is two numbers).
+      const bool start = (Digit(i) && (i == 0 || !Digit(i - 1))) || Is(i, '+') || Is(i, '(');
       Span s{};
       if (start && (MatchResidentId(i, &s) || MatchBankCard(i, &s) || MatchMobile(i, &s) ||
                     MatchLandline(i, &s) || MatchLocalAfterKeyword(i, &s))) {

@@ -103,6 +103,18 @@ TEST(RedactTest, LandlinesWithAreaCodeOrAfterTheWordPhone) {
   EXPECT_EQ(Redact("改造面积5551234平方米", {}).text, "改造面积5551234平方米");
 }
 
+// Found by tests/fuzz/redaction_fuzz: a landline written right after another number was left
+// in the public text, since its '(' followed a digit.
+TEST(RedactTest, ANumberRightAfterAnotherIsMaskedToo) {
+  EXPECT_EQ(Redact("电话13807463375(010)88005678", {}).text, "电话138********(010)********");
+  EXPECT_EQ(Redact("+86 138-0746-3375(010) 88005613", {}).text,
+            "+86 138-****-****(010) ********");
+  EXPECT_EQ(Redact("编号2024+86 13807463375", {}).text, "编号2024+86 138********");
+  // An ID ending in its check character X, then at once a card number: both go.
+  EXPECT_EQ(Redact("证件11010519491231002X6222021234567890128", {}).text,
+            "证件" + std::string(18 + 19, '*'));
+}
+
 TEST(RedactTest, EmailAddresses) {
   const auto r = Redact("请发送至 zhang.san+ta@example.gov.cn。或 wang@mail.com", {});
   EXPECT_EQ(r.text, "请发送至 ***@***。或 ***@***");

@@ -1,5 +1,8 @@
 #include "services/gateway/http_rule.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -41,6 +44,10 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& pattern) {
   if (verb_at != std::string::npos) {
     t.verb_ = rest.substr(verb_at + 1);
     rest = rest.substr(0, verb_at);
+    // A ':' inside a segment would make the rest of the template the verb, never matched.
+    if (t.verb_.empty() || t.verb_.find_first_of("/{}*") != std::string::npos) {
+      return bad("the verb after ':' must be a literal");
+    }
   }
   size_t i = 0;
   while (i < rest.size()) {
@@ -54,6 +61,11 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& pattern) {
       std::string inner = rest.substr(i + 1, close - i - 1);
       std::pair<std::string, std::string> parts = absl::StrSplit(inner, absl::MaxSplits('=', 1));
       if (parts.first.empty()) return bad("variable without a field");
+      if (!std::all_of(parts.first.begin(), parts.first.end(), [](char c) {
+            return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+          })) {
+        return bad("a variable names a field path (letters, digits, '_' and '.')");
+      }
       std::string sub = parts.second.empty() ? "*" : parts.second;
       Variable v{parts.first, t.segments_.size(), 0};
       for (absl::string_view s : absl::StrSplit(sub, '/')) {
@@ -61,6 +73,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& pattern) {
           t.segments_.push_back({Segment::kStar, ""});
         } else if (s == "**") {
           t.segments_.push_back({Segment::kDoubleStar, ""});
+        } else if (s.find_first_of("{}:") != absl::string_view::npos) {
+          return bad("misplaced brace or ':' in a variable");
         } else if (!s.empty()) {
           t.segments_.push_back({Segment::kLiteral, std::string(s)});
         }

@@ -42,6 +42,19 @@ TEST(PathTemplate, RefusesBadTemplates) {
   EXPECT_FALSE(PathTemplate::Parse("/v1/**/x").ok());
 }
 
+// Found by tests/fuzz/http_rule_fuzz: a ':' inside a segment made everything after it the verb,
+// and a brace or ':' inside a variable (or its field) a literal no path has, so such templates
+// parsed but could never match a path.
+TEST(PathTemplate, RefusesAVerbThatIsNotALiteral) {
+  EXPECT_FALSE(PathTemplate::Parse("/v1/items:a/b").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1:x/{name=items/*}").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1/items:").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1/{parent=unit{/*}/tasks").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1/{name=items/a:b}").ok());
+  EXPECT_FALSE(PathTemplate::Parse("/v1/{na*me:/v1/{name=items/*}:resolve").ok());
+  EXPECT_TRUE(PathTemplate::Parse("/v1/{name=items/*}:accept").ok());
+}
+
 TEST(PathTemplate, OpenApiPathNamesTheParameterAfterTheCollection) {
   EXPECT_EQ(PathTemplate::Parse("/v1/{name=items/*}:accept")->OpenApiPath(),
             "/v1/items/{item}:accept");

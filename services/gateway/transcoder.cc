@@ -13,6 +13,13 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
+// InvalidField for a parameter or body field: names and messages may quote the client's bytes
+// (the JSON parser cuts its excerpt anywhere), and a field violation that is not UTF-8 cannot
+// be carried in google.rpc.BadRequest, so the client would not learn which field is wrong.
+absl::Status BadParameter(const std::string& field, const std::string& description) {
+  return InvalidField(text::ToValidUtf8(field), text::ToValidUtf8(description));
+}
+
 const FieldDescriptor* FindField(const google::protobuf::Descriptor& d, absl::string_view name) {
   const FieldDescriptor* f = d.FindFieldByName(std::string(name));
   if (f != nullptr) return f;
@@ -27,11 +34,11 @@ absl::Status SetScalar(Message& m, const FieldDescriptor& f, const std::string& 
   const auto* r = m.GetReflection();
   bool repeated = f.is_repeated();
   auto bad = [&](const char* expected) {
-    return InvalidField(path, absl::StrCat("\"", value, "\" is not ", expected));
+    return BadParameter(path, absl::StrCat("\"", value, "\" is not ", expected));
   };
   switch (f.cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
-      if (!text::IsValidUtf8(value)) return InvalidField(path, "is not valid UTF-8");
+      if (!text::IsValidUtf8(value)) return BadParameter(path, "is not valid UTF-8");
       repeated ? r->AddString(&m, &f, value) : r->SetString(&m, &f, value);
       return absl::OkStatus();
     case FieldDescriptor::CPPTYPE_INT32: {
@@ -86,7 +93,7 @@ absl::Status SetScalar(Message& m, const FieldDescriptor& f, const std::string& 
       return absl::OkStatus();
     }
     default:
-      return InvalidField(path, "cannot be set from a URL");
+      return BadParameter(path, "cannot be set from a URL");
   }
 }
 
@@ -97,15 +104,15 @@ absl::Status SetFieldByPath(Message& message, const std::string& path, const std
   std::vector<std::string> parts = absl::StrSplit(path, '.');
   for (size_t i = 0; i < parts.size(); ++i) {
     const FieldDescriptor* f = FindField(*m->GetDescriptor(), parts[i]);
-    if (f == nullptr) return InvalidField(path, "is not a parameter of this method");
+    if (f == nullptr) return BadParameter(path, "is not a parameter of this method");
     if (i + 1 == parts.size()) {
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        return InvalidField(path, "names a message; give one of its fields");
+        return BadParameter(path, "names a message; give one of its fields");
       }
       return SetScalar(*m, *f, value, path);
     }
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) {
-      return InvalidField(path, "is not a parameter of this method");
+      return BadParameter(path, "is not a parameter of this method");
     }
     m = m->GetReflection()->MutableMessage(m, f);
   }
@@ -116,7 +123,7 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
                           const std::multimap<std::string, std::string>& query,
                           const std::string& body, Message& request) {
   if (!route.body.empty()) {
-    if (!text::IsValidUtf8(body)) return InvalidField("body", "is not valid UTF-8");
+    if (!text::IsValidUtf8(body)) return BadParameter("body", "is not valid UTF-8");
     std::string json = body.empty() ? "{}" : body;
     Message* target = &request;
     if (route.body != "*") {
@@ -137,13 +144,13 @@ absl::Status BuildRequest(const Route& route, const PathTemplate::Bindings& bind
         field = message.substr(1, message.find(')') - 1);
         if (route.body != "*") field = absl::StrCat(route.body, ".", field);
       }
-      return InvalidField(field, absl::StrCat("is not valid ", target->GetDescriptor()->name(),
+      return BadParameter(field, absl::StrCat("is not valid ", target->GetDescriptor()->name(),
                                               " JSON: ", message));
     }
   }
   for (const auto& [name, value] : query) {
     if (!route.body.empty() && route.body == "*") {
-      return InvalidField(name, "query parameters are not taken where the body is the request");
+      return BadParameter(name, "query parameters are not taken where the body is the request");
     }
     if (auto s = SetFieldByPath(request, name, value); !s.ok()) return s;
   }

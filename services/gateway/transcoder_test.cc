@@ -92,5 +92,19 @@ TEST_F(TranscoderTest, ResponsesUseTheJsonMapping) {
   EXPECT_NE(json.find("\"state\":\"ITEM_STATE_ACCEPTED\""), std::string::npos) << json;
 }
 
+// Found by tests/fuzz/gateway_request_fuzz: a description quoting bytes that are not UTF-8 (a
+// query value, or the JSON parser's excerpt cut inside a character) could not be carried in
+// google.rpc.BadRequest, and the error named no field.
+TEST_F(TranscoderTest, NamesTheFieldEvenWhenTheInputQuotedIsNotUtf8) {
+  intake::v1::ListItemsRequest list;
+  auto s = Build("GET", "/v1/items", {{"pageSize", "1\xE7\x89"}}, "", list);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FirstField(s), "pageSize");
+  intake::v1::SubmitItemRequest submit;
+  s = Build("POST", "/v1/items", {}, "{\"item\": {\"title\": \"物业\" \"x\": 1}}", submit);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(FirstField(s).empty());
+}
+
 }  // namespace
 }  // namespace huiyin::gateway

@@ -130,7 +130,9 @@ absl::StatusOr<v1::ListReturnsResponse> ReturnDesk::ListReturns(
   if (!size.ok()) return size.status();
   auto start = PageStart(request);
   if (!start.ok()) return start.status();
-  auto [hash, after] = *start;
+  // Plain variables: a lambda may capture a structured binding only from C++20 on (clang).
+  const uint64_t hash = start->first;
+  int64_t after = start->second;
   v1::ListReturnsResponse out;
   auto s = db_.Read([&](SQLite::Database& conn) {
     SQLite::Statement q(conn,
@@ -272,7 +274,9 @@ absl::StatusOr<v1::ListVerificationsResponse> ReturnDesk::ListVerifications(
   if (!size.ok()) return size.status();
   auto start = PageStart(request);
   if (!start.ok()) return start.status();
-  auto [hash, after] = *start;
+  // Plain variables: a lambda may capture a structured binding only from C++20 on (clang).
+  const uint64_t hash = start->first;
+  int64_t after = start->second;
   v1::ListVerificationsResponse out;
   auto s = db_.Read([&](SQLite::Database& conn) {
     SQLite::Statement q(conn,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -142,7 +143,11 @@ v1::StepDeadline Answer(const Task& t, const WorkingDayCalendar& calendar) {
 absl::StatusOr<std::optional<MonthDay>> ParsePlanDue(absl::string_view text) {
   if (text == "none") return std::optional<MonthDay>();
   MonthDay md;
-  if (text.size() != 5 || text[2] != '-' || !absl::SimpleAtoi(text.substr(0, 2), &md.month) ||
+  // Digits only: SimpleAtoi alone would also take " 4-20" and "+4-20".
+  const bool digits = text.size() == 5 && absl::ascii_isdigit(text[0]) &&
+                      absl::ascii_isdigit(text[1]) && absl::ascii_isdigit(text[3]) &&
+                      absl::ascii_isdigit(text[4]);
+  if (!digits || text[2] != '-' || !absl::SimpleAtoi(text.substr(0, 2), &md.month) ||
       !absl::SimpleAtoi(text.substr(3, 2), &md.day)) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a month-day like \"04-20\" (or \"none\")"));

@@ -93,6 +93,26 @@ v1::PrecheckFinding Finding(v1::PrecheckCode code, std::string message,
   return f;
 }
 
+// libstdc++'s std::regex recurses once for each character a `\s*` takes: "2025", 100,000 spaces
+// and "年" in an answer overflowed the stack and killed the service. Matched against this form,
+// where each run of whitespace is one space, the patterns below find exactly the same dates,
+// since they only ever meet whitespace through `\s*` or a single `[^0-9]`.
+std::string WithSpacesCollapsed(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_space = false;
+  for (char c : text) {
+    const bool space = absl::ascii_isspace(static_cast<unsigned char>(c));
+    if (!space) {
+      out.push_back(c);
+    } else if (!in_space) {
+      out.push_back(' ');
+    }
+    in_space = space;
+  }
+  return out;
+}
+
 bool HasDatedCommitment(const v1::Answer& answer) {
   return std::any_of(
       answer.commitments().begin(), answer.commitments().end(),
@@ -138,7 +158,7 @@ bool HasDate(const std::string& text) {
   static const std::regex date(
       "(20\\d{2}\\s*年\\s*\\d{1,2}\\s*月)|((^|[^0-9])20\\d{2}-\\d{1,2}(-\\d{1,2})?([^0-9]|$))|"
       "(\\d{1,2}\\s*月(底|前|中旬|上旬|下旬|\\d{1,2}\\s*日))");
-  return std::regex_search(text, date);
+  return std::regex_search(WithSpacesCollapsed(text), date);
 }
 
 std::vector<v1::PrecheckFinding> Precheck(const PrecheckInput& in,
@@ -170,7 +190,7 @@ std::vector<v1::PrecheckFinding> Precheck(const PrecheckInput& in,
   static const std::regex signature_date("\\d{4}\\s*年\\s*\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日");
   std::string content;
   for (size_t i = 0; i < lines.size(); ++i) {
-    bool signature_line = i + 1 == lines.size() && std::regex_match(lines[i], signature_date);
+    bool signature_line = i + 1 == lines.size() && std::regex_match(WithSpacesCollapsed(lines[i]), signature_date);
     if (!signature_line) absl::StrAppend(&content, lines[i], "\n");
   }
   bool dated_text = HasDate(content);
@@ -209,10 +229,11 @@ std::vector<v1::PrecheckFinding> Precheck(const PrecheckInput& in,
     absl::StrAppend(&tail, lines[i], "\n");
   }
   bool has_unit = !in.unit_display_name.empty() && absl::StrContains(tail, in.unit_display_name);
-  if (!has_unit || !std::regex_search(tail, signature_date)) {
+  const bool dated_tail = std::regex_search(WithSpacesCollapsed(tail), signature_date);
+  if (!has_unit || !dated_tail) {
     std::vector<std::string> evidence;
     if (!has_unit) evidence.push_back(absl::StrCat("文末缺少单位名称：", in.unit_display_name));
-    if (!std::regex_search(tail, signature_date)) evidence.push_back("文末缺少成文日期");
+    if (!dated_tail) evidence.push_back("文末缺少成文日期");
     out.push_back(Finding(v1::PRECHECK_CODE_NO_SIGNATURE_BLOCK, "答复文末应有单位署名和日期",
                           evidence, blocking));
   }

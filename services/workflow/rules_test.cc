@@ -125,6 +125,18 @@ TEST(WorkflowPrecheckTest, SignatureBlockNeedsTheUnitAndTheDate) {
               ElementsAre("文末缺少单位名称：县住房和城乡建设局", "文末缺少成文日期"));
 }
 
+// Found by tests/fuzz/answer_precheck_fuzz: std::regex recursed once per space and overflowed
+// the stack, killing the service, on an answer with a long run of whitespace inside a date.
+TEST(WorkflowPrecheckTest, LongRunsOfWhitespaceInsideDatesDoNotCrash) {
+  v1::Answer a = testing::GoodAnswer();
+  a.set_text(testing::kGoodAnswer + std::string("2026") + std::string(300000, ' ') + "年\n" +
+             "县住房和城乡建设局\n2026" + std::string(300000, '\t') + "年6月20日\n");
+  auto findings = Precheck(Input(a), testing::SharedNormalizer());
+  EXPECT_THAT(Codes(findings), IsEmpty());
+  EXPECT_TRUE(HasDate("计划于2026" + std::string(200000, ' ') + "年\n  10月底前完成"));
+  EXPECT_FALSE(HasDate("电话 0571" + std::string(200000, '\n') + "88005678"));
+}
+
 TEST(WorkflowValidateDraftTest, RefusesWhatTheRulesForbid) {
   v1::Answer b = testing::GoodAnswer();
   b.clear_commitments();
