@@ -21,11 +21,13 @@ constexpr absl::Duration kIdleCheck = absl::Milliseconds(500);
 
 EventFeedService::EventFeedService(Database& db, std::string internal_credential)
     : db_(db), internal_credential_(std::move(internal_credential)) {
-  db_.AddCommitListener([this] {
+  commit_listener_ = db_.AddCommitListener([this] {
     absl::MutexLock lock(&mu_);
     ++commits_;
   });
 }
+
+EventFeedService::~EventFeedService() { db_.RemoveCommitListener(commit_listener_); }
 
 void EventFeedService::Stop() {
   absl::MutexLock lock(&mu_);

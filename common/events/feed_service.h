@@ -18,6 +18,7 @@ namespace huiyin {
 class EventFeedService final : public events::v1::EventFeed::Service {
  public:
   EventFeedService(Database& db, std::string internal_credential);
+  ~EventFeedService() override;
 
   grpc::Status Subscribe(grpc::ServerContext* context, const events::v1::SubscribeRequest* request,
                          grpc::ServerWriter<events::v1::Event>* writer) override;
@@ -37,6 +38,7 @@ class EventFeedService final : public events::v1::EventFeed::Service {
   uint64_t commits();
 
   Database& db_;
+  int64_t commit_listener_ = 0;
   std::string internal_credential_;
   absl::Mutex mu_;
   uint64_t commits_ ABSL_GUARDED_BY(mu_) = 0;

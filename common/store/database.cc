@@ -203,9 +203,16 @@ absl::Status Database::Read(const Operation& fn) {
   return status;
 }
 
-void Database::AddCommitListener(std::function<void()> listener) {
-  absl::MutexLock lock(&mu_);
-  commit_listeners_.push_back(std::move(listener));
+int64_t Database::AddCommitListener(std::function<void()> listener) {
+  absl::MutexLock lock(&listeners_mu_);
+  const int64_t id = ++next_listener_id_;
+  commit_listeners_.emplace(id, std::move(listener));
+  return id;
+}
+
+void Database::RemoveCommitListener(int64_t id) {
+  absl::MutexLock lock(&listeners_mu_);
+  commit_listeners_.erase(id);
 }
 
 void Database::Close() {
@@ -266,12 +273,8 @@ void Database::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
     batch[i]->done.set_value(commit_status.ok() ? results[i] : commit_status);
   }
   if (commit_status.ok()) {
-    std::vector<std::function<void()>> listeners;
-    {
-      absl::MutexLock lock(&mu_);
-      listeners = commit_listeners_;
-    }
-    for (auto& l : listeners) l();
+    absl::MutexLock lock(&listeners_mu_);
+    for (auto& [id, listener] : commit_listeners_) listener();
   }
 }
 

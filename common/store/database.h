@@ -25,6 +25,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -66,8 +67,13 @@ class Database {
   // Runs `fn` inside a read transaction (one consistent snapshot) on a pooled connection.
   absl::Status Read(const Operation& fn);
 
-  // Called on the writer thread after every commit (wakes up event feed subscribers).
-  void AddCommitListener(std::function<void()> listener);
+  // Called on the writer thread after every commit (wakes up event feed subscribers). Returns the
+  // id RemoveCommitListener takes. A listener must not add or remove listeners.
+  int64_t AddCommitListener(std::function<void()> listener);
+  // When it returns, the listener is not running and never will again, so what it captured may be
+  // destroyed although the writer still commits for others (a listener's owner calls it when it
+  // stops; the sanitizer build caught intake's indexer being woken after its core was gone).
+  void RemoveCommitListener(int64_t id);
   // Stops taking writes, finishes the queued ones, joins the writer. Idempotent.
   void Close();
 
@@ -88,7 +94,9 @@ class Database {
   std::unique_ptr<SQLite::Database> writer_conn_;
   std::unique_ptr<StatementCache> writer_statements_;  // reset before writer_conn_
   std::unique_ptr<ReadPool> readers_;
-  std::vector<std::function<void()>> commit_listeners_;
+  absl::Mutex listeners_mu_;  // held while listeners run: removal waits for a call in progress
+  std::map<int64_t, std::function<void()>> commit_listeners_ ABSL_GUARDED_BY(listeners_mu_);
+  int64_t next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 0;
 
   absl::Mutex mu_;
   std::vector<std::shared_ptr<PendingWrite>> queue_ ABSL_GUARDED_BY(mu_);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -122,6 +123,32 @@ TEST_F(DatabaseTest, ExceptionInsideAWriteBecomesAStatus) {
     return absl::OkStatus();
   });
   EXPECT_EQ(s.code(), absl::StatusCode::kInternal);
+}
+
+// What a listener captured may die once it is removed, though the writer goes on committing.
+// Listeners run just after a write returns, so counts are read once Close has joined the writer.
+TEST_F(DatabaseTest, ARemovedCommitListenerIsNeverCalledAgain) {
+  auto db = OpenWith(testdata::kMigrations);
+  auto kept = std::make_shared<std::atomic<int>>(0);
+  db->AddCommitListener([kept] { ++*kept; });
+  auto removed = std::make_unique<std::atomic<int>>(0);
+  const int64_t id = db->AddCommitListener([counter = removed.get()] { ++*counter; });
+  auto write = [&](int n) {
+    return db->Write([n](SQLite::Database& tx) {
+      SQLite::Statement insert(tx, "INSERT INTO writes(writer, n) VALUES (1, ?)");
+      insert.bind(1, n);
+      insert.exec();
+      return absl::OkStatus();
+    });
+  };
+  ASSERT_TRUE(write(1).ok());
+  db->RemoveCommitListener(id);
+  EXPECT_LE(removed->load(), 1);  // called for write 1, or not yet when it was removed
+  removed.reset();                // a call after this is a use after free (ASan)
+  ASSERT_TRUE(write(2).ok());
+  ASSERT_TRUE(write(3).ok());
+  db->Close();
+  EXPECT_EQ(kept->load(), 3);
 }
 
 TEST_F(DatabaseTest, GroupCommitsManyConcurrentWriters) {

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/synchronization/notification.h"
 #include "common/base/log.h"
@@ -95,7 +96,8 @@ int Run(int argc, char** argv) {
   webhook.max_backoff = absl::Milliseconds(settings.webhook_max_backoff_ms());
   webhook.timeout = absl::Milliseconds(settings.webhook_timeout_ms());
   WebhookDeliverer deliverer(**db, clock, webhook);
-  (*db)->AddCommitListener([&deliverer] { deliverer.Wake(); });
+  const int64_t wake_deliverer = (*db)->AddCommitListener([&deliverer] { deliverer.Wake(); });
+  absl::Cleanup unlisten = [&] { (*db)->RemoveCommitListener(wake_deliverer); };
 
   DisclosureGrpcService service(core, server.internal_credential());
   EventFeedService feed(**db, server.internal_credential());

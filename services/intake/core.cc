@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "common/base/log.h"
 #include "common/pagination/page_token.h"
@@ -75,7 +76,7 @@ absl::Status IntakeCore::Start() {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  db_.AddCommitListener([this] {
+  commit_listener_ = db_.AddCommitListener([this] {
     absl::MutexLock lock(&wake_mu_);
     wake_ = true;
   });
@@ -84,6 +85,7 @@ absl::Status IntakeCore::Start() {
 }
 
 void IntakeCore::Stop() {
+  if (commit_listener_ != 0) db_.RemoveCommitListener(std::exchange(commit_listener_, 0));
   {
     absl::MutexLock lock(&wake_mu_);
     stopping_ = true;

@@ -100,6 +100,7 @@ class IntakeCore {
   bool wake_ ABSL_GUARDED_BY(wake_mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(wake_mu_) = false;
   std::thread indexer_;
+  int64_t commit_listener_ = 0;  // wakes the indexer; removed by Stop
 };
 
 // What a caller may see of an item: phone numbers are personal data, shown to the offices and
