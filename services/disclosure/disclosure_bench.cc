@@ -24,6 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/bench/bench_report.h"
+#include "common/events/testing/feed_event.h"
 #include "common/identity/caller.h"
 #include "common/text/bigram_tokenizer.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
@@ -143,13 +144,8 @@ std::string Sentences(const std::vector<const char*>& pool, std::mt19937& rng, i
 template <typename Payload>
 events::v1::Event FeedEvent(const std::string& source, const std::string& subject,
                             const Payload& payload, absl::Time when) {
-  events::v1::Event e;
-  e.set_source(source);
-  e.set_subject(subject);
-  e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(when));
-  *e.mutable_actor() = MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK);
-  e.mutable_payload()->PackFrom(payload);
-  return e;
+  return huiyin::FeedEvent(source, subject, payload, when,
+                           MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK));
 }
 
 // The public texts of record i, for counting the records a term should find.

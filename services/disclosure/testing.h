@@ -16,6 +16,7 @@
 #include "common/calendar/working_day_calendar.h"
 #include "common/events/outbox.h"
 #include "common/events/testing/fake_feed.h"
+#include "common/events/testing/feed_event.h"
 #include "common/identity/caller.h"
 #include "common/store/database.h"
 #include "common/text/bigram_tokenizer.h"
@@ -70,13 +71,7 @@ inline google::protobuf::Timestamp Stamp(absl::Time t) {
 template <typename Payload>
 events::v1::Event FeedEvent(const std::string& source, const std::string& subject,
                             const Payload& payload, absl::Time when) {
-  events::v1::Event e;
-  e.set_source(source);
-  e.set_subject(subject);
-  *e.mutable_occur_time() = Stamp(when);
-  *e.mutable_actor() = Clerk();
-  e.mutable_payload()->PackFrom(payload);
-  return e;
+  return huiyin::FeedEvent(source, subject, payload, when, Clerk());
 }
 
 inline intake::v1::Item MakeItem(const std::string& id,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "SQLiteCpp/Statement.h"
+#include "common/events/testing/feed_event.h"
 #include "common/identity/caller.h"
 #include "common/store/testing/temp_database.h"
 #include "gtest/gtest.h"
@@ -69,13 +70,8 @@ struct TaskSpec {
 template <typename Payload>
 events::v1::Event FeedEvent(const std::string& source, const std::string& subject,
                             const Payload& payload, absl::Time when) {
-  events::v1::Event e;
-  e.set_source(source);
-  e.set_subject(subject);
-  *e.mutable_occur_time() = Stamp(when);
-  *e.mutable_actor() = MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK);
-  e.mutable_payload()->PackFrom(payload);
-  return e;
+  return huiyin::FeedEvent(source, subject, payload, when,
+                           MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK));
 }
 
 class SupervisionTest : public ::testing::Test {
