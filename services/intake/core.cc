@@ -22,8 +22,6 @@ constexpr int kMaxListPage = 500;
 constexpr int kDefaultSearchPage = 20;
 constexpr int kMaxSearchPage = 100;
 constexpr int kMaxSimilarLimit = 50;
-// Candidates scored exactly per FindSimilar; bm25 has already put the likely ones first.
-constexpr int kSimilarCandidates = 120;
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));

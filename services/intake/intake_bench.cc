@@ -3,8 +3,11 @@
 // huiyin-bench; asserts nothing (a benchmark, not a test: this machine is shared and timings
 // vary).
 //
-//   build/services/intake/intake_bench [--items=100000] [--queries=200] [--dir=/tmp/huiyin-bench]
-//                                      [--json=FILE]
+//   build/services/intake/intake_bench [--items=100000] [--queries=200] [--quality_samples=20]
+//                                      [--dir=/tmp/huiyin-bench] [--json=FILE]
+//
+// --quality_samples: items whose FindSimilar candidates are checked against an exhaustive scan
+// (0 skips it).
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -15,11 +18,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "SQLiteCpp/Statement.h"
 #include "absl/time/clock.h"
 #include "common/bench/bench_report.h"
 #include "common/text/bigram_tokenizer.h"
 #include "services/intake/core.h"
 #include "services/intake/huiyin_intake_migrations.h"
+#include "services/intake/similarity.h"
+#include "services/intake/store.h"
 
 namespace huiyin::intake {
 namespace {
@@ -101,7 +107,70 @@ bench::BenchRow Throughput(std::string operation, int64_t items, double seconds,
   return row;
 }
 
-int Run(int items, int queries, const std::string& dir, const std::string& json) {
+// How good the candidate selection is: for `samples` items, the 10 most similar by exhaustive
+// cosine over every indexed item against the 10 best that ScoreCandidates finds. Says the share
+// of the exhaustive top 10 found and the ratio of the mean scores (1.0 when the found ten are as
+// similar as the best ten, whichever items they are: near-duplicates tie).
+absl::StatusOr<std::string> CandidateQuality(Database& db, int samples) {
+  std::string out;
+  absl::Status s = db.Read([&](SQLite::Database& conn) -> absl::Status {
+    TermStatistics stats;
+    stats.Load(conn);
+    struct Query {
+      int64_t seq;
+      TermVector vector;
+      std::vector<std::pair<double, int64_t>> exact;  // (score, seq), best kept 10
+    };
+    std::vector<Query> queries;
+    const int64_t documents = stats.documents();
+    for (int i = 0; i < samples; ++i) {
+      int64_t seq = 1 + (documents * i) / samples;
+      auto text = IndexedText(conn, seq);
+      if (text) queries.push_back({seq, MakeTermVector(text->title, text->body, stats), {}});
+    }
+    constexpr size_t kTop = 10;
+    auto better = [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    };
+    SQLite::Statement all(conn, "SELECT rowid, title, body FROM item_search");
+    while (all.executeStep()) {
+      int64_t seq = all.getColumn(0).getInt64();
+      TermVector v = MakeTermVector(all.getColumn(1).getString(), all.getColumn(2).getString(), stats);
+      for (auto& q : queries) {
+        if (seq == q.seq) continue;
+        q.exact.emplace_back(Cosine(q.vector, v), seq);
+        if (q.exact.size() > 4 * kTop) {
+          std::partial_sort(q.exact.begin(), q.exact.begin() + kTop, q.exact.end(), better);
+          q.exact.resize(kTop);
+        }
+      }
+    }
+    double found = 0, wanted = 0, found_score = 0, exact_score = 0;
+    for (auto& q : queries) {
+      std::sort(q.exact.begin(), q.exact.end(), better);
+      if (q.exact.size() > kTop) q.exact.resize(kTop);
+      auto ours = ScoreCandidates(conn, q.vector, stats, q.seq, kSimilarCandidates);
+      if (ours.size() > kTop) ours.resize(kTop);
+      for (const auto& [score, seq] : q.exact) {
+        exact_score += score;
+        ++wanted;
+        for (const auto& o : ours) found += o.seq == seq;
+      }
+      for (const auto& o : ours) found_score += o.score;
+    }
+    out = absl::StrFormat("against an exhaustive scan of %zu items' neighbours: %.0f%% of the 10 "
+                          "most similar found, mean score %.3f of the best %.3f",
+                          queries.size(), 100 * found / std::max(1.0, wanted),
+                          found_score / std::max(1.0, wanted),
+                          exact_score / std::max(1.0, wanted));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+int Run(int items, int queries, int quality_samples, const std::string& dir,
+        const std::string& json) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   DatabaseOptions options;
@@ -169,6 +238,14 @@ int Run(int items, int queries, const std::string& dir, const std::string& json)
         return result.ok();
       });
   similar.note = absl::StrFormat("%.1f results a query", static_cast<double>(found) / queries);
+  if (quality_samples > 0) {
+    auto quality = CandidateQuality(**db, quality_samples);
+    if (!quality.ok()) {
+      std::cerr << quality.status() << "\n";
+      return 1;
+    }
+    absl::StrAppend(&similar.note, "; ", *quality);
+  }
   const char* words[] = {"物业", "停车", "教师", "河道", "养老", "融资", "垃圾分类", "水"};
   report
       .Time(absl::StrCat("SearchItems at ", items, " items"), queries,
@@ -197,15 +274,18 @@ int Run(int items, int queries, const std::string& dir, const std::string& json)
 }  // namespace huiyin::intake
 
 int main(int argc, char** argv) {
-  int items = 100000, queries = 200;
+  int items = 100000, queries = 200, quality_samples = 20;
   std::string dir = "/tmp/huiyin-intake-bench";
   std::string json;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--items=", 0) == 0) (void)absl::SimpleAtoi(arg.substr(8), &items);
     if (arg.rfind("--queries=", 0) == 0) (void)absl::SimpleAtoi(arg.substr(10), &queries);
+    if (arg.rfind("--quality_samples=", 0) == 0) {
+      (void)absl::SimpleAtoi(arg.substr(18), &quality_samples);
+    }
     if (arg.rfind("--dir=", 0) == 0) dir = arg.substr(6);
     if (arg.rfind("--json=", 0) == 0) json = arg.substr(7);
   }
-  return huiyin::intake::Run(items, queries, dir, json);
+  return huiyin::intake::Run(items, queries, quality_samples, dir, json);
 }

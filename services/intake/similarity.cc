@@ -5,8 +5,6 @@
 
 #include "SQLiteCpp/Statement.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/text/bigram_tokenizer.h"
 #include "services/intake/store.h"
 
@@ -14,6 +12,10 @@ namespace huiyin::intake {
 namespace {
 
 constexpr double kTitleWeight = 2.0;
+// Candidate selection reads at most this many postings (item ids) whatever the index size.
+// Distinctive terms are rare, so similar items still share several of the terms it allows.
+constexpr int64_t kPostingsBudget = 20000;
+constexpr int kMaxCandidateTerms = 24;
 
 bool IsSingleCharacter(const std::string& token) {
   int chars = 0;
@@ -99,36 +101,51 @@ std::vector<std::string> DistinctIndexTerms(const std::string& title, const std:
   return {terms.begin(), terms.end()};
 }
 
-std::string CandidateExpression(const TermVector& v, const TermStatistics& stats, int max_terms,
-                                double max_df_ratio) {
-  std::vector<std::pair<double, std::string>> ranked;
-  // The cut-off is for speed on large indexes (a term in a fifth of 100,000 items has a long
-  // posting list); below a few thousand items every term is cheap and may tell topics apart.
-  const double max_df = std::max(1000.0, max_df_ratio * static_cast<double>(stats.documents()));
+std::vector<CandidateTerm> CandidateTerms(const TermVector& v, const TermStatistics& stats,
+                                          int max_terms, int64_t postings_budget) {
+  struct Ranked {
+    double weight;
+    int64_t df;
+    const std::string* term;
+  };
+  std::vector<Ranked> ranked;
   for (const auto& [term, w] : v.weights) {
     int64_t df = stats.DocumentFrequency(term);
-    if (df == 0 || static_cast<double>(df) > max_df) continue;
-    ranked.emplace_back(w, term);
+    if (df > 0) ranked.push_back({w, df, &term});
   }
-  std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
-    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
+    return x.weight != y.weight ? x.weight > y.weight : *x.term < *y.term;
   });
-  if (ranked.size() > static_cast<size_t>(max_terms)) ranked.resize(max_terms);
-  std::vector<std::string> phrases;
-  // Terms are normalised letters, digits and CJK only: quoting them is enough.
-  for (const auto& [w, term] : ranked) phrases.push_back(absl::StrCat("\"", term, "\""));
-  return absl::StrJoin(phrases, " OR ");
+  std::vector<CandidateTerm> out;
+  int64_t postings = 0;
+  for (const auto& r : ranked) {
+    if (static_cast<int>(out.size()) >= max_terms) break;
+    if (postings + r.df > postings_budget) continue;
+    postings += r.df;
+    out.push_back({*r.term, r.weight * stats.Idf(*r.term)});
+  }
+  return out;
 }
 
 std::vector<ScoredSeq> ScoreCandidates(SQLite::Database& conn, const TermVector& query,
                                        const TermStatistics& stats, int64_t exclude_seq,
                                        int max_candidates) {
-  std::string expression = CandidateExpression(query, stats, /*max_terms=*/24,
-                                                /*max_df_ratio=*/0.2);
+  absl::flat_hash_map<int64_t, double> shared;
+  for (const auto& t : CandidateTerms(query, stats, kMaxCandidateTerms, kPostingsBudget)) {
+    for (int64_t seq : TermSeqs(conn, t.term)) shared[seq] += t.weight;
+  }
+  shared.erase(exclude_seq);
+  std::vector<std::pair<double, int64_t>> best;
+  best.reserve(shared.size());
+  for (const auto& [seq, weight] : shared) best.emplace_back(weight, seq);
+  size_t keep = std::min(best.size(), static_cast<size_t>(max_candidates));
+  std::partial_sort(best.begin(), best.begin() + keep, best.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  best.resize(keep);
+
   std::vector<ScoredSeq> out;
-  if (expression.empty()) return out;
-  for (int64_t seq : MatchSeqs(conn, expression, max_candidates)) {
-    if (seq == exclude_seq) continue;
+  for (const auto& [weight, seq] : best) {
     auto text = IndexedText(conn, seq);
     if (!text) continue;
     out.push_back({seq, Cosine(query, MakeTermVector(text->title, text->body, stats))});

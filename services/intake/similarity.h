@@ -1,9 +1,9 @@
 // Similar items ("年年提" and 并案 candidates): IDF-weighted cosine over character bigrams of the
 // normalised title and body, with the title counted twice.
 //
-// Scale: the FTS5 index narrows 100,000 items to a few hundred candidates by the query item's most
-// distinctive bigrams (bm25), and only those are scored exactly, so a query never scans every
-// item. Document frequencies live in memory (TermStatistics), loaded once from the index's
+// Scale: the query's most distinctive bigrams are looked up in the FTS5 index (their posting lists
+// only, within a fixed budget of postings); the items sharing the most weight with the query are
+// scored exactly, so a query never scans every item nor ranks every match. Document frequencies live in memory (TermStatistics), loaded once from the index's
 // fts5vocab table at start and kept current by the indexer.
 #pragma once
 
@@ -48,18 +48,29 @@ double Cosine(const TermVector& a, const TermVector& b);
 // The distinct terms of a document as the index counts them (for AddDocument).
 std::vector<std::string> DistinctIndexTerms(const std::string& title, const std::string& body);
 
-// The FTS5 expression selecting candidates: the `max_terms` heaviest terms of `v` that are not
-// in more than `max_df_ratio` of the documents, OR-ed. Empty when nothing is distinctive.
-std::string CandidateExpression(const TermVector& v, const TermStatistics& stats, int max_terms,
-                                double max_df_ratio);
+// A term that selects candidates, with what sharing it adds to an approximate dot product
+// (the query's weight times the term's idf: a document's weight for a term it has once).
+struct CandidateTerm {
+  std::string term;
+  double weight = 0;
+};
+
+// The heaviest terms of `v` that appear in the index, at most `max_terms`, taken while their
+// posting lists together stay within `postings_budget` (a term that alone would overflow it is
+// passed over for lighter, rarer ones). The budget bounds a query's work whatever the index size.
+std::vector<CandidateTerm> CandidateTerms(const TermVector& v, const TermStatistics& stats,
+                                          int max_terms, int64_t postings_budget);
+
+// Candidates scored exactly per FindSimilar.
+inline constexpr int kSimilarCandidates = 120;
 
 struct ScoredSeq {
   int64_t seq;
   double score;
 };
 
-// Candidates from the index scored against `query`, best first (ties by seq), excluding
-// `exclude_seq`. Runs on a read connection.
+// The `max_candidates` items sharing the most candidate-term weight with `query`, scored exactly,
+// best first (ties by seq), excluding `exclude_seq`. Runs on a read connection.
 std::vector<ScoredSeq> ScoreCandidates(SQLite::Database& conn, const TermVector& query,
                                        const TermStatistics& stats, int64_t exclude_seq,
                                        int max_candidates);

@@ -106,11 +106,15 @@ TEST(TermVectors, CosineOfATextWithItselfIsOne) {
   EXPECT_EQ(Cosine(v, MakeTermVector("", "", stats)), 0);
 }
 
-TEST(TermVectors, CandidateExpressionSkipsTermsInMostDocuments) {
+TEST(TermVectors, CandidateTermsPassOverTermsWhosePostingsExceedTheBudget) {
   TermStatistics stats;
   for (int i = 0; i < 10000; ++i) stats.AddDocument({"建议", i < 2 ? "物业" : "教育"});
   TermVector v = MakeTermVector("物业建议", "", stats);
-  EXPECT_EQ(CandidateExpression(v, stats, 10, 0.2), "\"物业\"");
+  auto terms = CandidateTerms(v, stats, 10, /*postings_budget=*/5000);
+  ASSERT_EQ(terms.size(), 1u);
+  EXPECT_EQ(terms[0].term, "物业");
+  EXPECT_EQ(CandidateTerms(v, stats, 10, 20000).size(), 2u);
+  EXPECT_EQ(CandidateTerms(v, stats, 1, 20000).size(), 1u);
 }
 
 }  // namespace

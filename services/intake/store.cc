@@ -249,11 +249,10 @@ std::optional<ItemText> IndexedText(SQLite::Database& conn, int64_t seq) {
   return ItemText{seq, q->getColumn(0).getString(), q->getColumn(1).getString()};
 }
 
-std::vector<int64_t> MatchSeqs(SQLite::Database& conn, const std::string& match, int limit) {
-  auto q = Prepare(conn,
-                   "SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rank LIMIT ?");
-  q->bind(1, match);
-  q->bind(2, limit);
+std::vector<int64_t> TermSeqs(SQLite::Database& conn, const std::string& term) {
+  auto q = Prepare(conn, "SELECT rowid FROM item_search WHERE item_search MATCH ?");
+  // Terms are normalised letters, digits and CJK only: quoting them makes one phrase.
+  q->bind(1, absl::StrCat("\"", term, "\""));
   std::vector<int64_t> out;
   while (q->executeStep()) out.push_back(q->getColumn(0).getInt64());
   return out;

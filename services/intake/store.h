@@ -70,7 +70,8 @@ std::vector<ItemText> ItemsToIndex(SQLite::Database& conn, int64_t after_seq, in
 void IndexItems(SQLite::Database& tx, const std::vector<ItemText>& normalized, int64_t indexed_seq);
 // The normalised text stored in the index for an item, if indexed.
 std::optional<ItemText> IndexedText(SQLite::Database& conn, int64_t seq);
-// rowids of the best `limit` matches of an FTS5 expression (bm25).
-std::vector<int64_t> MatchSeqs(SQLite::Database& conn, const std::string& match, int limit);
+// rowids of every indexed item containing `term` (one normalised bigram), in rowid order. Reads
+// the term's posting list only: no ranking.
+std::vector<int64_t> TermSeqs(SQLite::Database& conn, const std::string& term);
 
 }  // namespace huiyin::intake
