@@ -291,12 +291,13 @@ absl::Status DisclosureCore::Publish(SQLite::Database& tx, StoredRecord& r, cons
   v1::Disclosure content =
       MakePublicView(r.data, {r.title_override, r.body_override}, MarkingsOf(r.data)).content;
   const bool on_time = r.due_date.empty() || absl::FormatCivilTime(clock_.Today()) <= r.due_date;
+  if (r.pub.has_value()) UnindexPublic(tx, r.publish_seq);  // the version this one replaces
   r.pub = content;
   r.awaiting = false;
   r.publish_seq = NextPublishSeq(tx);
   ++r.revision;
   SaveRecord(tx, r);
-  IndexPublic(tx, r.seq, normalizer_.Normalize(content.title()),
+  IndexPublic(tx, r.publish_seq, normalizer_.Normalize(content.title()),
               normalizer_.Normalize(content.body()), normalizer_.Normalize(AnswersText(content)));
   v1::DisclosureVersion v;
   v.set_version(version);
@@ -357,7 +358,7 @@ void DisclosureCore::Unpublish(SQLite::Database& tx, StoredRecord& r, const Call
   *v.mutable_time() = Stamp(now);
   if (r.pub.has_value()) *v.mutable_content() = *r.pub;
   AppendVersion(tx, r.data.name(), v);
-  UnindexPublic(tx, r.seq);
+  if (r.pub.has_value()) UnindexPublic(tx, r.publish_seq);
   r.pub.reset();
   r.awaiting = false;
   ++r.revision;
@@ -657,15 +658,8 @@ absl::StatusOr<std::vector<v1::Disclosure>> DisclosureCore::PublicPage(
   filter.answer_class = request.answer_class();
   std::vector<v1::Disclosure> out;
   auto s = db_.Read([&](SQLite::Database& conn) {
-    if (!match.empty()) {
-      out = SearchPublic(conn, match, filter, *key, *size + 1);
-      if (out.size() > static_cast<size_t>(*size)) {
-        out.pop_back();
-        *next_page_token = EncodePageToken(hash, *key + *size);
-      }
-      return absl::OkStatus();
-    }
-    auto rows = ListPublic(conn, filter, *key, *size + 1);
+    auto rows = match.empty() ? ListPublic(conn, filter, *key, *size + 1)
+                              : SearchPublic(conn, match, filter, *key, *size + 1);
     if (rows.size() > static_cast<size_t>(*size)) {
       rows.pop_back();
       *next_page_token = EncodePageToken(hash, rows.back().first);

@@ -406,6 +406,81 @@ TEST_F(DisclosureCoreTest, PublicSearchFindsTwoAndFourCharacterWordsWithFilters)
               ElementsAre("query"));
 }
 
+// Search reads its matches newest publication first from the index, like the list. A record's
+// index entry is keyed by its publication: after a retraction another record may take the
+// retracted one's place in the order, and publishing the retracted one again must not remove it.
+TEST_F(DisclosureCoreTest, PublicSearchFollowsPublicationOrderAcrossRetractionAndCorrection) {
+  Answered("n1", At(2025, 6, 20, 16));
+  Answered("n2", At(2025, 6, 21, 16));
+  v1::RetractDisclosureRequest retract;
+  retract.set_name("disclosures/n2");
+  retract.set_reason("经核实答复内容有误，重新办理");
+  ASSERT_TRUE(core_->RetractDisclosure(testing::GovernmentOffice(), retract).ok());
+  EXPECT_THAT(Search("老旧小区"), ElementsAre("disclosures/n1"));
+  Answered("n3", At(2025, 6, 22, 16));  // takes n2's place in the order
+  v1::PublishDisclosureRequest publish;
+  publish.set_name("disclosures/n2");
+  ASSERT_TRUE(core_->PublishDisclosure(testing::GovernmentOffice(), publish).ok());
+  EXPECT_THAT(Search("老旧小区"),
+              ElementsAre("disclosures/n2", "disclosures/n3", "disclosures/n1"));
+
+  v1::CorrectDisclosureRequest correct;
+  correct.set_name("disclosures/n1");
+  correct.set_note("更正原文中的小区数量");
+  correct.set_body("城关镇城区现有老旧小区45个，加装电梯需求集中。");
+  ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
+  EXPECT_THAT(Search("老旧小区"),
+              ElementsAre("disclosures/n1", "disclosures/n2", "disclosures/n3"));
+  EXPECT_THAT(Search("加装电梯"), ElementsAre("disclosures/n1"));  // the corrected text only
+  EXPECT_THAT(Search("雨污混流"), Not(Contains("disclosures/n1")));  // only in the text replaced
+
+  // Page by page: every match once, in the same order.
+  v1::ListPublicDisclosuresRequest r;
+  r.set_query("老旧小区");
+  r.set_page_size(2);
+  std::vector<std::string> paged;
+  for (int page = 0; page < 3; ++page) {
+    auto p = core_->ListPublicDisclosures(testing::Public(), r);
+    ASSERT_TRUE(p.ok()) << p.status();
+    for (const auto& d : p->disclosures()) paged.push_back(d.name());
+    if (p->next_page_token().empty()) break;
+    r.set_page_token(p->next_page_token());
+  }
+  EXPECT_THAT(paged, ElementsAre("disclosures/n1", "disclosures/n2", "disclosures/n3"));
+}
+
+// Migration 101 re-keys the search index of a store written before it by publication order.
+TEST_F(DisclosureCoreTest, AStoreIndexedBeforeMigration101IsSearchedNewestPublicationFirst) {
+  Answered("m1", At(2025, 6, 20, 16));
+  Answered("m2", At(2025, 6, 21, 16));
+  Answered("m3", At(2025, 6, 22, 16));
+  v1::RetractDisclosureRequest retract;
+  retract.set_name("disclosures/m3");
+  retract.set_reason("经核实答复内容有误，重新办理");
+  ASSERT_TRUE(core_->RetractDisclosure(testing::GovernmentOffice(), retract).ok());
+  v1::CorrectDisclosureRequest correct;
+  correct.set_name("disclosures/m1");
+  correct.set_note("更正原文中的小区数量");
+  correct.set_body("城关镇城区现有老旧小区45个。");
+  ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
+  // Back to the layout before 101: the index under records.seq, the migration not applied.
+  ASSERT_TRUE(db_->Write([](SQLite::Database& tx) {
+                   tx.exec("CREATE VIRTUAL TABLE record_search USING fts5(title, body, answers, "
+                           "tokenize = 'huiyin_bigram', prefix = '1')");
+                   tx.exec("INSERT INTO record_search (rowid, title, body, answers) "
+                           "SELECT r.seq, s.title, s.body, s.answers FROM public_search s "
+                           "JOIN records r ON r.publish_seq = s.rowid AND r.public IS NOT NULL");
+                   tx.exec("DROP TABLE public_search");
+                   tx.exec("DELETE FROM schema_migrations WHERE version = 101");
+                   tx.exec("PRAGMA user_version = 100");
+                   return absl::OkStatus();
+                 }).ok());
+  Open(DisclosureOptions{});
+  EXPECT_EQ(db_->schema_version(), 101);
+  EXPECT_THAT(Search("老旧小区"), ElementsAre("disclosures/m1", "disclosures/m2"));
+  EXPECT_THAT(Search("45个"), ElementsAre("disclosures/m1"));
+}
+
 TEST_F(DisclosureCoreTest, PermissionIsDecidedBeforeExistence) {
   v1::GetDisclosureRequest get;
   get.set_name("disclosures/zz-none");

@@ -2,6 +2,7 @@
 
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
+#include "common/store/statement_cache.h"
 
 namespace huiyin::disclosure {
 namespace {
@@ -148,22 +149,20 @@ int64_t NextPublishSeq(SQLite::Database& tx) {
       .getInt64();
 }
 
-void IndexPublic(SQLite::Database& tx, int64_t seq, const std::string& title,
+void IndexPublic(SQLite::Database& tx, int64_t publish_seq, const std::string& title,
                  const std::string& body, const std::string& answers) {
-  UnindexPublic(tx, seq);
-  SQLite::Statement q(
-      tx, "INSERT INTO record_search (rowid, title, body, answers) VALUES (?, ?, ?, ?)");
-  q.bind(1, seq);
-  q.bind(2, title);
-  q.bind(3, body);
-  q.bind(4, answers);
-  q.exec();
+  auto q = Prepare(tx, "INSERT INTO public_search (rowid, title, body, answers) VALUES (?, ?, ?, ?)");
+  q->bind(1, publish_seq);
+  q->bind(2, title);
+  q->bind(3, body);
+  q->bind(4, answers);
+  q->exec();
 }
 
-void UnindexPublic(SQLite::Database& tx, int64_t seq) {
-  SQLite::Statement q(tx, "DELETE FROM record_search WHERE rowid = ?");
-  q.bind(1, seq);
-  q.exec();
+void UnindexPublic(SQLite::Database& tx, int64_t publish_seq) {
+  auto q = Prepare(tx, "DELETE FROM public_search WHERE rowid = ?");
+  q->bind(1, publish_seq);
+  q->exec();
 }
 
 void AppendVersion(SQLite::Database& tx, const std::string& record,
@@ -236,20 +235,29 @@ std::vector<std::pair<int64_t, v1::Disclosure>> ListPublic(SQLite::Database& con
   return out;
 }
 
-std::vector<v1::Disclosure> SearchPublic(SQLite::Database& conn, const std::string& match,
-                                         const RecordFilter& filter, int64_t offset, int limit) {
+std::vector<std::pair<int64_t, v1::Disclosure>> SearchPublic(SQLite::Database& conn,
+                                                             const std::string& match,
+                                                             const RecordFilter& filter,
+                                                             int64_t before, int limit) {
+  // The index hands its matches over newest first (rowid = publish_seq, descending) and the query
+  // stops at a page; records_public finds each match's record.
   SQLite::Statement q(
-      conn, absl::StrCat("SELECT r.public FROM record_search s JOIN records r ON r.seq = s.rowid "
+      conn, absl::StrCat("SELECT r.publish_seq, r.public FROM public_search s "
+                         "JOIN records r ON r.publish_seq = s.rowid AND r.public IS NOT NULL "
                          "WHERE ",
                          kFilterSql,
-                         " AND r.public IS NOT NULL AND record_search MATCH ?9 "
-                         "ORDER BY s.rank LIMIT ?10 OFFSET ?11"));
+                         " AND public_search MATCH ?9 AND (?10 = 0 OR s.rowid < ?10) "
+                         "ORDER BY s.rowid DESC LIMIT ?11"));
   BindFilter(q, filter);
   q.bind(9, match);
-  q.bind(10, limit);
-  q.bind(11, offset);
-  std::vector<v1::Disclosure> out;
-  while (q.executeStep()) out.emplace_back().ParseFromString(q.getColumn(0).getString());
+  q.bind(10, before);
+  q.bind(11, limit);
+  std::vector<std::pair<int64_t, v1::Disclosure>> out;
+  while (q.executeStep()) {
+    auto& [seq, d] = out.emplace_back();
+    seq = q.getColumn(0).getInt64();
+    d.ParseFromString(q.getColumn(1).getString());
+  }
   return out;
 }
 

@@ -42,10 +42,12 @@ std::optional<StoredRecord> LoadRecord(SQLite::Database& conn, const std::string
 void SaveRecord(SQLite::Database& tx, StoredRecord& stored);
 int64_t NextPublishSeq(SQLite::Database& tx);
 
-// The normalised public texts of a record (replacing what was indexed), or none.
-void IndexPublic(SQLite::Database& tx, int64_t seq, const std::string& title,
+// The public search index holds the normalised texts of public records under their publish_seq
+// (unique among public records): a record's entry is removed before it is published again or
+// withdrawn from the public, while its old publish_seq is still its own.
+void IndexPublic(SQLite::Database& tx, int64_t publish_seq, const std::string& title,
                  const std::string& body, const std::string& answers);
-void UnindexPublic(SQLite::Database& tx, int64_t seq);
+void UnindexPublic(SQLite::Database& tx, int64_t publish_seq);
 
 void AppendVersion(SQLite::Database& tx, const std::string& record, const v1::DisclosureVersion& v);
 std::vector<v1::DisclosureVersion> LoadVersions(SQLite::Database& conn, const std::string& record);
@@ -69,9 +71,11 @@ int64_t CountRecords(SQLite::Database& conn, const RecordFilter& filter);
 std::vector<std::pair<int64_t, v1::Disclosure>> ListPublic(SQLite::Database& conn,
                                                            const RecordFilter& filter,
                                                            int64_t before, int limit);
-// Public records matching an FTS5 expression, best first.
-std::vector<v1::Disclosure> SearchPublic(SQLite::Database& conn, const std::string& match,
-                                         const RecordFilter& filter, int64_t offset, int limit);
+// Public records matching an FTS5 expression, in the same order and pages as ListPublic.
+std::vector<std::pair<int64_t, v1::Disclosure>> SearchPublic(SQLite::Database& conn,
+                                                             const std::string& match,
+                                                             const RecordFilter& filter,
+                                                             int64_t before, int limit);
 
 // Records whose answer is not public by its due date and not reported overdue yet.
 std::vector<StoredRecord> NewlyOverdue(SQLite::Database& conn, const std::string& today);
