@@ -431,7 +431,7 @@ TEST_F(DisclosureCoreTest, PublicSearchFollowsPublicationOrderAcrossRetractionAn
   ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
   EXPECT_THAT(Search("老旧小区"),
               ElementsAre("disclosures/n1", "disclosures/n2", "disclosures/n3"));
-  EXPECT_THAT(Search("加装电梯"), ElementsAre("disclosures/n1"));  // the corrected text only
+  EXPECT_THAT(Search("加装电梯"), ElementsAre("disclosures/n1"));    // the corrected text only
   EXPECT_THAT(Search("雨污混流"), Not(Contains("disclosures/n1")));  // only in the text replaced
 
   // Page by page: every match once, in the same order.
@@ -465,16 +465,19 @@ TEST_F(DisclosureCoreTest, AStoreIndexedBeforeMigration101IsSearchedNewestPublic
   ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
   // Back to the layout before 101: the index under records.seq, the migration not applied.
   ASSERT_TRUE(db_->Write([](SQLite::Database& tx) {
-                   tx.exec("CREATE VIRTUAL TABLE record_search USING fts5(title, body, answers, "
-                           "tokenize = 'huiyin_bigram', prefix = '1')");
-                   tx.exec("INSERT INTO record_search (rowid, title, body, answers) "
-                           "SELECT r.seq, s.title, s.body, s.answers FROM public_search s "
-                           "JOIN records r ON r.publish_seq = s.rowid AND r.public IS NOT NULL");
+                   tx.exec(
+                       "CREATE VIRTUAL TABLE record_search USING fts5(title, body, answers, "
+                       "tokenize = 'huiyin_bigram', prefix = '1')");
+                   tx.exec(
+                       "INSERT INTO record_search (rowid, title, body, answers) "
+                       "SELECT r.seq, s.title, s.body, s.answers FROM public_search s "
+                       "JOIN records r ON r.publish_seq = s.rowid AND r.public IS NOT NULL");
                    tx.exec("DROP TABLE public_search");
                    tx.exec("DELETE FROM schema_migrations WHERE version = 101");
                    tx.exec("PRAGMA user_version = 100");
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   Open(DisclosureOptions{});
   EXPECT_EQ(db_->schema_version(), 101);
   EXPECT_THAT(Search("老旧小区"), ElementsAre("disclosures/m1", "disclosures/m2"));

@@ -144,14 +144,15 @@ int64_t NextPublishSeq(SQLite::Database& tx) {
   // Over public records only, so the partial index records_public answers it; max() over every
   // record read the whole table on each publication (~280 ms at 100,000 records). Publish order
   // matters among public records only: a new publication still comes after all of them.
-  return tx.execAndGet(
-               "SELECT coalesce(max(publish_seq), 0) + 1 FROM records WHERE public IS NOT NULL")
+  return tx
+      .execAndGet("SELECT coalesce(max(publish_seq), 0) + 1 FROM records WHERE public IS NOT NULL")
       .getInt64();
 }
 
 void IndexPublic(SQLite::Database& tx, int64_t publish_seq, const std::string& title,
                  const std::string& body, const std::string& answers) {
-  auto q = Prepare(tx, "INSERT INTO public_search (rowid, title, body, answers) VALUES (?, ?, ?, ?)");
+  auto q =
+      Prepare(tx, "INSERT INTO public_search (rowid, title, body, answers) VALUES (?, ?, ?, ?)");
   q->bind(1, publish_seq);
   q->bind(2, title);
   q->bind(3, body);

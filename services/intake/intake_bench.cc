@@ -15,10 +15,10 @@
 #include <random>
 #include <thread>
 
+#include "SQLiteCpp/Statement.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "SQLiteCpp/Statement.h"
 #include "absl/time/clock.h"
 #include "common/bench/bench_report.h"
 #include "common/text/bigram_tokenizer.h"
@@ -37,37 +37,49 @@ struct Topic {
 
 const std::vector<Topic>& Topics() {
   static const std::vector<Topic> topics = {
-      {"老旧小区物业管理", {"老旧小区没有物业服务企业", "楼道堆放杂物无人清理", "路灯损坏长期无人维修",
-                            "建议设立物业管理专项资金", "引入专业物业服务", "居民自治与政府补贴相结合"}},
-      {"农贸市场改造", {"农贸市场棚顶漏雨地面积水", "摊位布局杂乱", "生鲜区与熟食区混杂",
-                        "完善冷链和检测设施", "实施标准化改造", "规范摊位经营秩序"}},
-      {"城区停车难", {"城区停车位严重不足", "车辆占道停放影响通行", "建设立体停车场",
-                      "推行错时共享停车", "规范路内停车收费", "加强违停执法"}},
-      {"农村饮用水安全", {"偏远村组依靠山泉水取水", "水质未经检测", "枯水季节经常断水",
-                          "加快供水管网延伸", "推进城乡供水一体化", "落实管护责任和经费"}},
-      {"义务教育教师短缺", {"乡镇学校紧缺学科教师不足", "一名教师兼教多门学科", "城区学校大班额",
-                            "统筹调配教师编制", "实行县管校聘", "完善乡村教师生活补助"}},
-      {"河道综合治理", {"河道淤积严重", "沿岸生活污水直排", "汛期行洪能力不足",
-                        "开展清淤疏浚", "完善截污纳管工程", "建设滨河生态绿道"}},
-      {"乡村道路提升", {"通村公路路面破损", "路基狭窄会车困难", "缺少安全防护设施",
-                        "纳入农村公路提档升级计划", "增设错车道", "完善养护机制"}},
-      {"基层医疗服务", {"乡镇卫生院设备陈旧", "村医队伍老龄化", "群众看病要往县城跑",
-                        "推进县域医共体建设", "定向培养乡村医生", "提高基层医保报销比例"}},
-      {"养老服务体系", {"农村留守老人缺乏照料", "养老机构床位不足", "社区养老服务站运营困难",
-                        "发展居家社区养老", "培育养老护理人员", "落实运营补贴"}},
-      {"中小企业融资", {"中小企业融资难融资贵", "担保机制不健全", "银行贷款审批周期长",
-                        "设立政府性融资担保基金", "开展银企对接", "推广知识产权质押"}},
-      {"垃圾分类处理", {"生活垃圾分类投放不规范", "转运设施不足", "农村垃圾随意倾倒",
-                        "完善分类收运体系", "建设餐厨垃圾处理设施", "开展宣传引导"}},
-      {"学生校园安全", {"校门口交通秩序混乱", "上下学高峰拥堵", "周边流动摊贩多",
-                        "设置护学岗", "完善校园周边监控", "规范校车管理"}}};
+      {"老旧小区物业管理",
+       {"老旧小区没有物业服务企业", "楼道堆放杂物无人清理", "路灯损坏长期无人维修",
+        "建议设立物业管理专项资金", "引入专业物业服务", "居民自治与政府补贴相结合"}},
+      {"农贸市场改造",
+       {"农贸市场棚顶漏雨地面积水", "摊位布局杂乱", "生鲜区与熟食区混杂", "完善冷链和检测设施",
+        "实施标准化改造", "规范摊位经营秩序"}},
+      {"城区停车难",
+       {"城区停车位严重不足", "车辆占道停放影响通行", "建设立体停车场", "推行错时共享停车",
+        "规范路内停车收费", "加强违停执法"}},
+      {"农村饮用水安全",
+       {"偏远村组依靠山泉水取水", "水质未经检测", "枯水季节经常断水", "加快供水管网延伸",
+        "推进城乡供水一体化", "落实管护责任和经费"}},
+      {"义务教育教师短缺",
+       {"乡镇学校紧缺学科教师不足", "一名教师兼教多门学科", "城区学校大班额", "统筹调配教师编制",
+        "实行县管校聘", "完善乡村教师生活补助"}},
+      {"河道综合治理",
+       {"河道淤积严重", "沿岸生活污水直排", "汛期行洪能力不足", "开展清淤疏浚", "完善截污纳管工程",
+        "建设滨河生态绿道"}},
+      {"乡村道路提升",
+       {"通村公路路面破损", "路基狭窄会车困难", "缺少安全防护设施", "纳入农村公路提档升级计划",
+        "增设错车道", "完善养护机制"}},
+      {"基层医疗服务",
+       {"乡镇卫生院设备陈旧", "村医队伍老龄化", "群众看病要往县城跑", "推进县域医共体建设",
+        "定向培养乡村医生", "提高基层医保报销比例"}},
+      {"养老服务体系",
+       {"农村留守老人缺乏照料", "养老机构床位不足", "社区养老服务站运营困难", "发展居家社区养老",
+        "培育养老护理人员", "落实运营补贴"}},
+      {"中小企业融资",
+       {"中小企业融资难融资贵", "担保机制不健全", "银行贷款审批周期长", "设立政府性融资担保基金",
+        "开展银企对接", "推广知识产权质押"}},
+      {"垃圾分类处理",
+       {"生活垃圾分类投放不规范", "转运设施不足", "农村垃圾随意倾倒", "完善分类收运体系",
+        "建设餐厨垃圾处理设施", "开展宣传引导"}},
+      {"学生校园安全",
+       {"校门口交通秩序混乱", "上下学高峰拥堵", "周边流动摊贩多", "设置护学岗", "完善校园周边监控",
+        "规范校车管理"}}};
   return topics;
 }
 
 const std::vector<const char*>& Common() {
   static const std::vector<const char*> common = {
-      "群众反映强烈", "建议相关部门高度重视", "进一步加强统筹协调", "加大财政投入力度",
-      "建立长效管理机制", "切实解决群众急难愁盼问题", "纳入年度重点工作", "强化督促检查"};
+      "群众反映强烈",     "建议相关部门高度重视",     "进一步加强统筹协调", "加大财政投入力度",
+      "建立长效管理机制", "切实解决群众急难愁盼问题", "纳入年度重点工作",   "强化督促检查"};
   return common;
 }
 
@@ -135,7 +147,8 @@ absl::StatusOr<std::string> CandidateQuality(Database& db, int samples) {
     SQLite::Statement all(conn, "SELECT rowid, title, body FROM item_search");
     while (all.executeStep()) {
       int64_t seq = all.getColumn(0).getInt64();
-      TermVector v = MakeTermVector(all.getColumn(1).getString(), all.getColumn(2).getString(), stats);
+      TermVector v =
+          MakeTermVector(all.getColumn(1).getString(), all.getColumn(2).getString(), stats);
       for (auto& q : queries) {
         if (seq == q.seq) continue;
         q.exact.emplace_back(Cosine(q.vector, v), seq);
@@ -158,11 +171,11 @@ absl::StatusOr<std::string> CandidateQuality(Database& db, int samples) {
       }
       for (const auto& o : ours) found_score += o.score;
     }
-    out = absl::StrFormat("against an exhaustive scan of %zu items' neighbours: %.0f%% of the 10 "
-                          "most similar found, mean score %.3f of the best %.3f",
-                          queries.size(), 100 * found / std::max(1.0, wanted),
-                          found_score / std::max(1.0, wanted),
-                          exact_score / std::max(1.0, wanted));
+    out = absl::StrFormat(
+        "against an exhaustive scan of %zu items' neighbours: %.0f%% of the 10 "
+        "most similar found, mean score %.3f of the best %.3f",
+        queries.size(), 100 * found / std::max(1.0, wanted), found_score / std::max(1.0, wanted),
+        exact_score / std::max(1.0, wanted));
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -139,9 +139,10 @@ std::vector<ScoredSeq> ScoreCandidates(SQLite::Database& conn, const TermVector&
   best.reserve(shared.size());
   for (const auto& [seq, weight] : shared) best.emplace_back(weight, seq);
   size_t keep = std::min(best.size(), static_cast<size_t>(max_candidates));
-  std::partial_sort(best.begin(), best.begin() + keep, best.end(), [](const auto& x, const auto& y) {
-    return x.first != y.first ? x.first > y.first : x.second < y.second;
-  });
+  std::partial_sort(best.begin(), best.begin() + keep, best.end(),
+                    [](const auto& x, const auto& y) {
+                      return x.first != y.first ? x.first > y.first : x.second < y.second;
+                    });
   best.resize(keep);
 
   std::vector<ScoredSeq> out;

@@ -3,8 +3,9 @@
 //
 // Scale: the query's most distinctive bigrams are looked up in the FTS5 index (their posting lists
 // only, within a fixed budget of postings); the items sharing the most weight with the query are
-// scored exactly, so a query never scans every item nor ranks every match. Document frequencies live in memory (TermStatistics), loaded once from the index's
-// fts5vocab table at start and kept current by the indexer.
+// scored exactly, so a query never scans every item nor ranks every match. Document frequencies
+// live in memory (TermStatistics), loaded once from the index's fts5vocab table at start and kept
+// current by the indexer.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,7 @@
 // over gRPC and over REST. Prints one table, peak RSS of each service it started, and the same as
 // JSON.
 #include <dirent.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -31,8 +32,6 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -40,6 +39,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "huiyin/disclosure/v1/disclosure.grpc.pb.h"
 #include "huiyin/intake/v1/intake.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "services/gateway/auth.h"
@@ -52,6 +52,7 @@ namespace {
 using huiyin::bench::BoolFlag;
 using huiyin::bench::Child;
 using huiyin::bench::Clock;
+using huiyin::bench::CpuPerOperation;
 using huiyin::bench::DoubleFlag;
 using huiyin::bench::FillItem;
 using huiyin::bench::Flag;
@@ -106,8 +107,7 @@ Result MeasureEmptyGrpc(int clients, double seconds) {
   Result r = RunLoad("limit: empty gRPC call", clients, seconds, 0,
                      [&](int t, int64_t, std::string* error) {
                        grpc::ClientContext ctx;
-                       ctx.set_deadline(std::chrono::system_clock::now() +
-                                        std::chrono::seconds(5));
+                       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
                        ctx.set_wait_for_ready(true);
                        grpc::health::v1::HealthCheckRequest req;
                        grpc::health::v1::HealthCheckResponse res;
@@ -131,26 +131,28 @@ bool Exec(sqlite3* db, const char* sql, std::string* error) {
 }
 
 Result MeasureSqlite(const std::string& dir, int rows_per_commit, double seconds) {
-  std::string name = rows_per_commit == 1 ? "limit: SQLite commit, 1 row"
-                                          : absl::StrCat("limit: SQLite commit, ", rows_per_commit,
-                                                         " rows");
+  std::string name = rows_per_commit == 1
+                         ? "limit: SQLite commit, 1 row"
+                         : absl::StrCat("limit: SQLite commit, ", rows_per_commit, " rows");
   std::string path = absl::StrCat(dir, "/limit-", rows_per_commit, ".db");
   sqlite3* db = nullptr;
   std::string error;
   Result r;
   r.operation = name;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK ||
-      !Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                "CREATE TABLE items(id INTEGER PRIMARY KEY, request_id TEXT UNIQUE, title TEXT,"
-                " body TEXT, created INTEGER)", &error)) {
+      !Exec(db,
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+            "CREATE TABLE items(id INTEGER PRIMARY KEY, request_id TEXT UNIQUE, title TEXT,"
+            " body TEXT, created INTEGER)",
+            &error)) {
     r.errors = 1;
     r.first_error = error.empty() ? "cannot open " + path : error;
     sqlite3_close(db);
     return r;
   }
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO items(request_id, title, body, created) VALUES(?,?,?,?)",
-                     -1, &insert, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO items(request_id, title, body, created) VALUES(?,?,?,?)", -1,
+                     &insert, nullptr);
   const std::string title = "关于加快南关农贸市场提升改造的建议";
   std::string body;
   for (int i = 0; i < 12; ++i) body += "南关农贸市场棚顶漏雨、排水沟常年堵塞，活禽与蔬菜混杂。";
@@ -216,10 +218,9 @@ Result MeasureMinimalHttp(int connections, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   auto clients = MakeHttpClients(port, connections);
-  Result r = RunLoad("limit: minimal HTTP response", connections, seconds, 0,
-                     [&](int t, int64_t, std::string* error) {
-                       return HttpGet(*clients[t], "/", error);
-                     });
+  Result r =
+      RunLoad("limit: minimal HTTP response", connections, seconds, 0,
+              [&](int t, int64_t, std::string* error) { return HttpGet(*clients[t], "/", error); });
   r.note = "cpp-httplib, keep-alive, TCP_NODELAY, pool of connections+4 threads";
   clients.clear();
   server.stop();
@@ -251,9 +252,8 @@ void PrintTable(const std::vector<Result>& results, const std::vector<Child>& ch
       ratio = absl::StrFormat("%.2f", r.throughput() / rates.at(r.limit));
     }
     std::printf("%s %8d %9.0f/s %9.2f %9.2f %7lld %8s  %s\n", Pad(r.operation, 40).c_str(),
-                r.concurrency, r.throughput(), r.p50_ms, r.p99_ms,
-                static_cast<long long>(r.errors), ratio.c_str(),
-                r.limit.empty() ? "(limit)" : r.limit.c_str());
+                r.concurrency, r.throughput(), r.p50_ms, r.p99_ms, static_cast<long long>(r.errors),
+                ratio.c_str(), r.limit.empty() ? "(limit)" : r.limit.c_str());
   }
   if (!children.empty()) {
     std::printf("\npeak RSS (VmHWM):");
@@ -417,7 +417,8 @@ int main(int argc, char** argv) {
     std::stringstream s;
     s << secret.rdbuf();
     stack.jwt_secret = s.str();
-    while (!stack.jwt_secret.empty() && isspace(static_cast<unsigned char>(stack.jwt_secret.back()))) {
+    while (!stack.jwt_secret.empty() &&
+           isspace(static_cast<unsigned char>(stack.jwt_secret.back()))) {
       stack.jwt_secret.pop_back();
     }
     Progress("using the running stack at " + stack.gateway_address);
@@ -429,8 +430,8 @@ int main(int argc, char** argv) {
     }
     if (BoolFlag("seed_demo", scale_options.public_items == 0)) {
       const char* env_stubs = std::getenv("HUIYIN_STUB_DIR");
-      std::string stubs = Flag("stub_dir", env_stubs && *env_stubs ? env_stubs
-                                                                  : workdir + "/python_stubs");
+      std::string stubs =
+          Flag("stub_dir", env_stubs && *env_stubs ? env_stubs : workdir + "/python_stubs");
       if (!stack.SeedDemo(stubs, &error)) {
         std::cerr << "huiyin-bench: " << error << "\n";
         return 1;
@@ -459,36 +460,37 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<huiyin::intake::v1::IntakeService::Stub>> stubs;
     for (auto& c : channels) stubs.push_back(huiyin::intake::v1::IntakeService::NewStub(c));
     // Suggestions are registered by the congress office, proposals by the CPPCC office.
-    const huiyin::Caller congress = huiyin::MakeCaller(
-        "persons/p-9005", huiyin::common::v1::ROLE_CONGRESS_OFFICE, "", "孙敏");
-    const huiyin::Caller cppcc = huiyin::MakeCaller(
-        "persons/p-9105", huiyin::common::v1::ROLE_CPPCC_OFFICE, "", "周丽");
+    const huiyin::Caller congress =
+        huiyin::MakeCaller("persons/p-9005", huiyin::common::v1::ROLE_CONGRESS_OFFICE, "", "孙敏");
+    const huiyin::Caller cppcc =
+        huiyin::MakeCaller("persons/p-9105", huiyin::common::v1::ROLE_CPPCC_OFFICE, "", "周丽");
     std::string run_id = std::to_string(std::random_device{}());
-    Result r = RunLoad("SubmitItem over gRPC (durable)", grpc_clients, seconds, items,
-                       [&](int t, int64_t n, std::string* err) {
-                         grpc::ClientContext ctx;
-                         ctx.set_deadline(std::chrono::system_clock::now() +
-                                          std::chrono::seconds(10));
-                         ctx.set_wait_for_ready(true);
-                         huiyin::intake::v1::SubmitItemRequest req;
-                         req.set_request_id(absl::StrCat("bench-g-", run_id, "-", n));
-                         FillItem(n, req.mutable_item());
-                         huiyin::AttachCaller(
-                             ctx,
-                             req.item().kind() == huiyin::intake::v1::ITEM_KIND_PROPOSAL ? cppcc
-                                                                                      : congress,
-                             stack.credential);
-                         huiyin::intake::v1::Item res;
-                         grpc::Status s = stubs[t]->SubmitItem(&ctx, req, &res);
-                         if (!s.ok()) {
-                           *err = absl::StrCat(s.error_code(), " ", s.error_message());
-                         } else if (res.name().empty()) {
-                           *err = "no name in the response";
-                           return false;
-                         }
-                         return s.ok();
-                       });
-    r.note = "huiyin.intake.v1.IntakeService/SubmitItem as congress/CPPCC office, fresh request_id";
+    const auto cpu_before = stack.CpuSeconds();
+    Result r = RunLoad(
+        "SubmitItem over gRPC (durable)", grpc_clients, seconds, items,
+        [&](int t, int64_t n, std::string* err) {
+          grpc::ClientContext ctx;
+          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          ctx.set_wait_for_ready(true);
+          huiyin::intake::v1::SubmitItemRequest req;
+          req.set_request_id(absl::StrCat("bench-g-", run_id, "-", n));
+          FillItem(n, req.mutable_item());
+          huiyin::AttachCaller(
+              ctx, req.item().kind() == huiyin::intake::v1::ITEM_KIND_PROPOSAL ? cppcc : congress,
+              stack.credential);
+          huiyin::intake::v1::Item res;
+          grpc::Status s = stubs[t]->SubmitItem(&ctx, req, &res);
+          if (!s.ok()) {
+            *err = absl::StrCat(s.error_code(), " ", s.error_message());
+          } else if (res.name().empty()) {
+            *err = "no name in the response";
+            return false;
+          }
+          return s.ok();
+        });
+    r.note = absl::StrCat(
+        "huiyin.intake.v1.IntakeService/SubmitItem as congress/CPPCC office, fresh request_id; ",
+        CpuPerOperation(cpu_before, stack.CpuSeconds(), r.ops, "submit"));
     add(r, kGrpcLimit);
   }
 
@@ -502,8 +504,8 @@ int main(int argc, char** argv) {
       claims.role = proposal ? huiyin::common::v1::ROLE_CPPCC_OFFICE
                              : huiyin::common::v1::ROLE_CONGRESS_OFFICE;
       claims.name = proposal ? "周丽" : "孙敏";
-      auto token = huiyin::gateway::IssueHs256Token(claims, stack.jwt_secret, absl::Now(),
-                                                    absl::Hours(2));
+      auto token =
+          huiyin::gateway::IssueHs256Token(claims, stack.jwt_secret, absl::Now(), absl::Hours(2));
       if (!token.ok()) {
         std::cerr << "huiyin-bench: cannot issue a token: " << token.status() << "\n";
         return 1;
@@ -513,25 +515,27 @@ int main(int argc, char** argv) {
     auto clients = MakeHttpClients(gateway_port, connections);
     (void)gateway_host;
     std::string run_id = std::to_string(std::random_device{}());
-    Result r = RunLoad("POST /v1/items via gateway (durable)", connections, seconds, items,
-                       [&](int t, int64_t n, std::string* err) {
-                         json request = ItemJson(n, absl::StrCat("bench-r-", run_id, "-", n));
-                         bool proposal = request["item"]["kind"] == "ITEM_KIND_PROPOSAL";
-                         httplib::Headers headers = {{"Authorization", bearer[proposal ? 1 : 0]}};
-                         auto res = clients[t]->Post("/v1/items", headers, request.dump(),
-                                                     "application/json");
-                         if (!res) {
-                           *err = httplib::to_string(res.error());
-                           return false;
-                         }
-                         if (res->status != 200) {
-                           *err = absl::StrCat("HTTP ", res->status, ": ",
-                                               res->body.substr(0, 200));
-                           return false;
-                         }
-                         return true;
-                       });
-    r.note = "JWT (HS256) congress/CPPCC office; gateway → intake gRPC → one durable row";
+    const auto cpu_before = stack.CpuSeconds();
+    Result r = RunLoad(
+        "POST /v1/items via gateway (durable)", connections, seconds, items,
+        [&](int t, int64_t n, std::string* err) {
+          json request = ItemJson(n, absl::StrCat("bench-r-", run_id, "-", n));
+          bool proposal = request["item"]["kind"] == "ITEM_KIND_PROPOSAL";
+          httplib::Headers headers = {{"Authorization", bearer[proposal ? 1 : 0]}};
+          auto res = clients[t]->Post("/v1/items", headers, request.dump(), "application/json");
+          if (!res) {
+            *err = httplib::to_string(res.error());
+            return false;
+          }
+          if (res->status != 200) {
+            *err = absl::StrCat("HTTP ", res->status, ": ", res->body.substr(0, 200));
+            return false;
+          }
+          return true;
+        });
+    r.note =
+        absl::StrCat("JWT (HS256) congress/CPPCC office; gateway → intake gRPC → one durable row; ",
+                     CpuPerOperation(cpu_before, stack.CpuSeconds(), r.ops, "submit"));
     add(r, kHttpLimit);
   }
 
@@ -550,11 +554,13 @@ int main(int argc, char** argv) {
     }
     Progress(absl::StrCat("public side: ", published, " published record(s) on the first page"));
     auto reads = [&](const std::string& name, const std::string& path) {
+      const auto cpu_before = stack.CpuSeconds();
       Result r = RunLoad(name, connections, seconds, 0, [&](int t, int64_t, std::string* err) {
         return HttpGet(*clients[t], path, err);
       });
       r.note = absl::StrCat("GET ", path, "; ", published,
-                            " published record(s) on the first list page");
+                            " published record(s) on the first list page; ",
+                            CpuPerOperation(cpu_before, stack.CpuSeconds(), r.ops, "read"));
       add(r, kHttpLimit);
     };
     reads("public list", "/v1/public/disclosures?pageSize=20");
@@ -569,9 +575,8 @@ int main(int argc, char** argv) {
       r.concurrency = connections;
       results.push_back(r);
     }
-    for (const auto& [label, term] :
-         std::vector<std::pair<std::string, std::string>>{{"public search, 2 chars", "物业"},
-                                                           {"public search, 4 chars", "老旧小区"}}) {
+    for (const auto& [label, term] : std::vector<std::pair<std::string, std::string>>{
+             {"public search, 2 chars", "物业"}, {"public search, 4 chars", "老旧小区"}}) {
       std::string path = "/v1/public/disclosures?pageSize=20&q=" + UrlEncode(term);
       int64_t hits = -1;
       if (HttpGet(*clients[0], path, &probe_error, &body)) {
@@ -593,6 +598,36 @@ int main(int argc, char** argv) {
           results.back().first_error = wrong;
         }
       }
+    }
+  }
+
+  // 3b. The same searches straight from huiyin-disclosure over gRPC, anonymous: the gateway
+  // answers a repeated URL from its cache of public responses, so the rows above say what the
+  // public sees and these what a search costs uncached (huiyin-disclosure caches nothing).
+  if (!stack.Address("disclosure").empty()) {
+    auto channels = MakeChannels(stack.Address("disclosure"), grpc_clients);
+    std::vector<std::unique_ptr<huiyin::disclosure::v1::DisclosureService::Stub>> stubs;
+    for (auto& c : channels) stubs.push_back(huiyin::disclosure::v1::DisclosureService::NewStub(c));
+    for (const auto& [label, term] : std::vector<std::pair<std::string, std::string>>{
+             {"2 chars", "物业"}, {"4 chars", "老旧小区"}}) {
+      const auto cpu_before = stack.CpuSeconds();
+      Result r =
+          RunLoad(absl::StrCat("public search, ", label, " (", term, "), disclosure over gRPC"),
+                  grpc_clients, seconds, 0, [&](int t, int64_t, std::string* err) {
+                    grpc::ClientContext ctx;
+                    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+                    huiyin::disclosure::v1::ListPublicDisclosuresRequest req;
+                    req.set_query(term);
+                    req.set_page_size(20);
+                    huiyin::disclosure::v1::ListPublicDisclosuresResponse res;
+                    grpc::Status s = stubs[t]->ListPublicDisclosures(&ctx, req, &res);
+                    if (!s.ok()) *err = absl::StrCat(s.error_code(), " ", s.error_message());
+                    return s.ok();
+                  });
+      r.note = absl::StrCat("ListPublicDisclosures q=", term,
+                            ", first page of 20, anonymous, no gateway and no cache; ",
+                            CpuPerOperation(cpu_before, stack.CpuSeconds(), r.ops, "search"));
+      add(r, kGrpcLimit);
     }
   }
 

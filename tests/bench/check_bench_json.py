@@ -22,7 +22,12 @@ EXPECTED = [
     "public detail",
     "public search, 2 chars (物业)",
     "public search, 4 chars (老旧小区)",
+    "public search, 2 chars (物业), disclosure over gRPC",
+    "public search, 4 chars (老旧小区), disclosure over gRPC",
 ]
+# Rows whose note says where their CPU went, process by process (harness.h, CpuPerOperation).
+CPU_ROWS = ["SubmitItem over gRPC (durable)", "POST /v1/items via gateway (durable)",
+            "public list", "year over gRPC: whole life", "year over REST: whole life"]
 # The synthetic year (year.cc), over both transports: its whole-life row also carries the check
 # of the end state (tasks, figures, public records) as errors.
 YEAR_ROWS = ["create unit", "whole life", "submit", "accept", "assign", "acknowledge", "plan",
@@ -66,6 +71,10 @@ def main():
             problems.append(f"{name!r}: limit {row['limit']!r}")
         if row["limit"] is not None and not isinstance(row["ratio"], (int, float)):
             problems.append(f"{name!r}: ratio {row['ratio']!r}")
+    for name in CPU_ROWS:
+        note = rows.get(name, {}).get("note", "")
+        if "CPU ms per" not in note or not all(f"{s} " in note for s in SERVICES):
+            problems.append(f"{name!r}: no CPU per operation for every service in {note!r}")
     if any(arg.startswith("--scale_items=") for arg in sys.argv[3:]):
         for prefix in SCALE_ROWS:
             if not any(name.startswith(prefix) for name in rows):

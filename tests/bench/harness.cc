@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -19,6 +20,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 #ifndef HUIYIN_SOURCE_DIR
 #define HUIYIN_SOURCE_DIR "."
@@ -66,8 +69,8 @@ Result RunLoad(const std::string& name, int threads, double seconds, int64_t max
   std::mutex error_mu;
   std::string first_error;
   auto start = Clock::now();
-  auto stop_at = start + std::chrono::duration_cast<Clock::duration>(
-                             std::chrono::duration<double>(seconds));
+  auto stop_at =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
@@ -190,7 +193,47 @@ int64_t VmHwmKb(pid_t pid) {
   return -1;
 }
 
+// utime + stime of /proc/<pid>/stat (fields 14 and 15, after the parenthesised command name).
+double CpuSecondsOf(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::vector<std::string> fields = absl::StrSplit(stat.substr(close + 2), ' ');
+  if (fields.size() < 13) return 0;
+  // fields[0] is field 3 (state): utime is field 14, stime 15.
+  return static_cast<double>(std::atoll(fields[11].c_str()) + std::atoll(fields[12].c_str())) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace
+
+std::string CpuPerOperation(const std::map<std::string, double>& before,
+                            const std::map<std::string, double>& after, int64_t operations,
+                            const std::string& operation) {
+  if (operations <= 0) return "";
+  std::vector<std::string> parts;
+  double total = 0;
+  for (const auto& [name, seconds] : after) {
+    auto it = before.find(name);
+    const double used = seconds - (it == before.end() ? 0 : it->second);
+    total += used;
+    parts.push_back(absl::StrFormat("%s %.2f", name, 1000 * used / operations));
+  }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return absl::StrFormat("CPU ms per %s: %s; total %.2f ms, at most %.0f/s on %u cores", operation,
+                         absl::StrJoin(parts, ", "), 1000 * total / operations,
+                         total > 0 ? cores * operations / total : 0.0, cores);
+}
+
+std::map<std::string, double> Stack::CpuSeconds() const {
+  std::map<std::string, double> out;
+  for (const auto& c : children_) {
+    if (c.pid > 0) out[c.name] = CpuSecondsOf(std::to_string(c.pid));
+  }
+  out["bench"] = CpuSecondsOf("self");
+  return out;
+}
 
 std::string Stack::Address(const std::string& service) const {
   auto it = addresses_.find(service);
@@ -216,43 +259,48 @@ bool Stack::Start(int http_threads, std::string* error) {
   if (!Launch("assignment", {"--assignment.intake_address=" + intake}, error)) return false;
   assignment = addr(children_.back());
   // The demo's periods, as run.sh sets them: the calendar ships up to 2026 and refuses 2027.
-  if (!Launch("workflow", {"--workflow.intake_address=" + intake,
-                           "--workflow.assignment_address=" + assignment,
-                           "--workflow.co_opinion_working_days=20",
-                           "--workflow.second_handling_months=1"}, error)) {
+  if (!Launch("workflow",
+              {"--workflow.intake_address=" + intake, "--workflow.assignment_address=" + assignment,
+               "--workflow.co_opinion_working_days=20", "--workflow.second_handling_months=1"},
+              error)) {
     return false;
   }
   workflow = addr(children_.back());
-  if (!Launch("disclosure", {"--disclosure.intake_address=" + intake,
-                             "--disclosure.workflow_address=" + workflow}, error)) {
+  if (!Launch(
+          "disclosure",
+          {"--disclosure.intake_address=" + intake, "--disclosure.workflow_address=" + workflow},
+          error)) {
     return false;
   }
   disclosure = addr(children_.back());
-  if (!Launch("supervision", {"--supervision.intake_address=" + intake,
-                              "--supervision.assignment_address=" + assignment,
-                              "--supervision.workflow_address=" + workflow,
-                              "--supervision.disclosure_address=" + disclosure}, error)) {
+  if (!Launch("supervision",
+              {"--supervision.intake_address=" + intake,
+               "--supervision.assignment_address=" + assignment,
+               "--supervision.workflow_address=" + workflow,
+               "--supervision.disclosure_address=" + disclosure},
+              error)) {
     return false;
   }
   supervision = addr(children_.back());
-  if (!Launch("gateway",
-              {"--gateway.http_address=127.0.0.1:0", "--gateway.intake_address=" + intake,
-               "--gateway.assignment_address=" + assignment,
-               "--gateway.workflow_address=" + workflow,
-               "--gateway.supervision_address=" + supervision,
-               "--gateway.disclosure_address=" + disclosure,
-               "--gateway.jwt_hs256_secret_file=" + workdir_ + "/jwt.secret",
-               // A benchmark is one client at thousands of requests a second: no rate limit.
-               "--gateway.rate_limit_per_second=100000000",
-               "--gateway.rate_limit_burst=100000000",
-               absl::StrCat("--gateway.http_threads=", http_threads)},
-              error)) {
+  if (!Launch(
+          "gateway",
+          {"--gateway.http_address=127.0.0.1:0", "--gateway.intake_address=" + intake,
+           "--gateway.assignment_address=" + assignment, "--gateway.workflow_address=" + workflow,
+           "--gateway.supervision_address=" + supervision,
+           "--gateway.disclosure_address=" + disclosure,
+           "--gateway.jwt_hs256_secret_file=" + workdir_ + "/jwt.secret",
+           // A benchmark is one client at thousands of requests a second: no rate limit.
+           "--gateway.rate_limit_per_second=100000000", "--gateway.rate_limit_burst=100000000",
+           absl::StrCat("--gateway.http_threads=", http_threads)},
+          error)) {
     return false;
   }
   intake_address = intake;
   gateway_address = absl::StrCat("127.0.0.1:", children_.back().ports.at("http"));
-  addresses_ = {{"intake", intake},         {"assignment", assignment},
-                {"workflow", workflow},     {"disclosure", disclosure},
+  addresses_ = {{"intake", intake},
+                {"assignment", assignment},
+                {"workflow", workflow},
+                {"disclosure", disclosure},
                 {"supervision", supervision}};
   // Ready when the gateway says so.
   httplib::Client probe("127.0.0.1", children_.back().ports.at("http"));
@@ -267,14 +315,16 @@ bool Stack::Start(int http_threads, std::string* error) {
 
 bool Stack::SeedDemo(const std::string& stub_dir, std::string* error) {
   const std::vector<std::pair<std::string, std::string>> scripts = {
-      {"demo_data.py", "intake"}, {"demo_assignment.py", "assignment"},
-      {"demo_workflow.py", "workflow"}, {"demo_disclosure.py", "disclosure"}};
+      {"demo_data.py", "intake"},
+      {"demo_assignment.py", "assignment"},
+      {"demo_workflow.py", "workflow"},
+      {"demo_disclosure.py", "disclosure"}};
   for (const auto& [script, service] : scripts) {
     Progress("seeding the public side: " + script);
-    std::string command = absl::StrCat(
-        "/usr/bin/python3 '", HUIYIN_SOURCE_DIR, "/deploy/local/", script, "' --address ",
-        addresses_[service], " --credential='", credential, "' --stub-dir '", stub_dir,
-        "' >>'", workdir_, "/demo.log' 2>&1");
+    std::string command =
+        absl::StrCat("/usr/bin/python3 '", HUIYIN_SOURCE_DIR, "/deploy/local/", script,
+                     "' --address ", addresses_[service], " --credential='", credential,
+                     "' --stub-dir '", stub_dir, "' >>'", workdir_, "/demo.log' 2>&1");
     if (std::system(command.c_str()) != 0) {
       *error = absl::StrCat(script, " failed; see ", workdir_, "/demo.log");
       return false;
@@ -332,8 +382,7 @@ bool Stack::Launch(const std::string& service, std::vector<std::string> flags, s
   std::string bin = Bin(service);
   if (bin.empty() || access(bin.c_str(), X_OK) != 0) {
     *error = absl::StrCat("no executable for huiyin-", service, ": set HUIYIN_",
-                          service == "intake" ? "INTAKE" : service, "_BIN or --", service,
-                          "_bin");
+                          service == "intake" ? "INTAKE" : service, "_BIN or --", service, "_bin");
     return false;
   }
   std::string port_file = workdir_ + "/" + service + ".ports";
@@ -420,7 +469,7 @@ const Template kTemplates[] = {
      "{place}停车位严重不足，占道停车导致交通拥堵。建议利用闲置地块建设公共停车场，"
      "推行错时共享停车，加强智慧停车系统建设和违停治理。"},
 };
-const char* kPlaces[] = {"南关", "城关镇", "青石镇", "双河乡", "柳河镇", "东关街道",
+const char* kPlaces[] = {"南关",     "城关镇", "青石镇", "双河乡", "柳河镇", "东关街道",
                          "西城街道", "白塔乡", "石门镇", "清水河", "北山乡", "新华街道"};
 const char* kNames[] = {"刘桂芳", "王建国", "赵德明", "李秀英", "张伟", "陈静", "杨帆", "黄丽"};
 
@@ -437,7 +486,8 @@ void FillItem(int64_t n, huiyin::intake::v1::Item* item) {
   bool proposal = std::string(t.title).find("提案") != std::string::npos;
   item->set_kind(proposal ? huiyin::intake::v1::ITEM_KIND_PROPOSAL
                           : huiyin::intake::v1::ITEM_KIND_SUGGESTION);
-  item->set_session(proposal ? "政协县第十一届委员会第五次会议" : "县第十八届人民代表大会第六次会议");
+  item->set_session(proposal ? "政协县第十一届委员会第五次会议"
+                             : "县第十八届人民代表大会第六次会议");
   item->set_year(2026);
   item->set_title(Replace(t.title, place));
   item->set_body(Replace(t.body, place));

@@ -892,7 +892,14 @@ std::vector<Result> RunYears(const Stack& stack) {
     }
     Progress(absl::StrFormat("year over %s: %d units, %d items, %d clients", (*transport)->name(),
                              options.units, options.items, options.clients));
-    for (Result& r : Year(**transport, options).Run()) rows.push_back(std::move(r));
+    const auto cpu_before = stack.CpuSeconds();
+    for (Result& r : Year(**transport, options).Run()) {
+      if (absl::EndsWith(r.operation, ": whole life")) {
+        absl::StrAppend(&r.note, "; ",
+                        CpuPerOperation(cpu_before, stack.CpuSeconds(), options.items, "item"));
+      }
+      rows.push_back(std::move(r));
+    }
   }
   return rows;
 }
