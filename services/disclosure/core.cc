@@ -291,7 +291,7 @@ absl::Status DisclosureCore::Publish(SQLite::Database& tx, StoredRecord& r, cons
   v1::Disclosure content =
       MakePublicView(r.data, {r.title_override, r.body_override}, MarkingsOf(r.data)).content;
   const bool on_time = r.due_date.empty() || absl::FormatCivilTime(clock_.Today()) <= r.due_date;
-  if (r.pub.has_value()) UnindexPublic(tx, r.publish_seq);  // the version this one replaces
+  UnindexPublic(tx, r);  // the version this one replaces
   r.pub = content;
   r.awaiting = false;
   r.publish_seq = NextPublishSeq(tx);
@@ -358,7 +358,7 @@ void DisclosureCore::Unpublish(SQLite::Database& tx, StoredRecord& r, const Call
   *v.mutable_time() = Stamp(now);
   if (r.pub.has_value()) *v.mutable_content() = *r.pub;
   AppendVersion(tx, r.data.name(), v);
-  if (r.pub.has_value()) UnindexPublic(tx, r.publish_seq);
+  UnindexPublic(tx, r);
   r.pub.reset();
   r.awaiting = false;
   ++r.revision;

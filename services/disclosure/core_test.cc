@@ -67,6 +67,22 @@ class DisclosureCoreTest : public DisclosureTest {
     }
     return out;
   }
+  // The government office retracts a public record (撤回), or corrects its body (更正).
+  void Retract(const std::string& id) {
+    v1::RetractDisclosureRequest r;
+    r.set_name("disclosures/" + id);
+    r.set_reason("经核实答复内容有误，重新办理");
+    auto done = core_->RetractDisclosure(testing::GovernmentOffice(), r);
+    ASSERT_TRUE(done.ok()) << done.status();
+  }
+  void Correct(const std::string& id, const std::string& body) {
+    v1::CorrectDisclosureRequest r;
+    r.set_name("disclosures/" + id);
+    r.set_note("更正原文中的小区数量");
+    r.set_body(body);
+    auto done = core_->CorrectDisclosure(testing::GovernmentOffice(), r);
+    ASSERT_TRUE(done.ok()) << done.status();
+  }
   int64_t Deliveries() {
     int64_t n = 0;
     EXPECT_TRUE(db_->Read([&](SQLite::Database& c) {
@@ -311,10 +327,7 @@ TEST_F(DisclosureCoreTest, CorrectionAndRetractionKeepEveryVersion) {
 TEST_F(DisclosureCoreTest, PublicListShowsTheNewestPublicationFirstAfterARetraction) {
   Answered("n1", At(2025, 6, 20, 16));
   Answered("n2", At(2025, 6, 21, 16));
-  v1::RetractDisclosureRequest retract;
-  retract.set_name("disclosures/n2");
-  retract.set_reason("经核实答复内容有误，重新办理");
-  ASSERT_TRUE(core_->RetractDisclosure(testing::GovernmentOffice(), retract).ok());
+  Retract("n2");
   Answered("n3", At(2025, 6, 22, 16));
   auto names = [&] {
     auto page = core_->ListPublicDisclosures(testing::Public(), {});
@@ -326,11 +339,7 @@ TEST_F(DisclosureCoreTest, PublicListShowsTheNewestPublicationFirstAfterARetract
     return out;
   };
   EXPECT_THAT(names(), ElementsAre("disclosures/n3", "disclosures/n1"));
-  v1::CorrectDisclosureRequest correct;
-  correct.set_name("disclosures/n1");
-  correct.set_note("更正原文中的小区数量");
-  correct.set_body("城关镇城区现有老旧小区45个。");
-  ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
+  Correct("n1", "城关镇城区现有老旧小区45个。");
   EXPECT_THAT(names(), ElementsAre("disclosures/n1", "disclosures/n3"));
 }
 
@@ -412,10 +421,7 @@ TEST_F(DisclosureCoreTest, PublicSearchFindsTwoAndFourCharacterWordsWithFilters)
 TEST_F(DisclosureCoreTest, PublicSearchFollowsPublicationOrderAcrossRetractionAndCorrection) {
   Answered("n1", At(2025, 6, 20, 16));
   Answered("n2", At(2025, 6, 21, 16));
-  v1::RetractDisclosureRequest retract;
-  retract.set_name("disclosures/n2");
-  retract.set_reason("经核实答复内容有误，重新办理");
-  ASSERT_TRUE(core_->RetractDisclosure(testing::GovernmentOffice(), retract).ok());
+  Retract("n2");
   EXPECT_THAT(Search("老旧小区"), ElementsAre("disclosures/n1"));
   Answered("n3", At(2025, 6, 22, 16));  // takes n2's place in the order
   v1::PublishDisclosureRequest publish;
@@ -424,11 +430,7 @@ TEST_F(DisclosureCoreTest, PublicSearchFollowsPublicationOrderAcrossRetractionAn
   EXPECT_THAT(Search("老旧小区"),
               ElementsAre("disclosures/n2", "disclosures/n3", "disclosures/n1"));
 
-  v1::CorrectDisclosureRequest correct;
-  correct.set_name("disclosures/n1");
-  correct.set_note("更正原文中的小区数量");
-  correct.set_body("城关镇城区现有老旧小区45个，加装电梯需求集中。");
-  ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
+  Correct("n1", "城关镇城区现有老旧小区45个，加装电梯需求集中。");
   EXPECT_THAT(Search("老旧小区"),
               ElementsAre("disclosures/n1", "disclosures/n2", "disclosures/n3"));
   EXPECT_THAT(Search("加装电梯"), ElementsAre("disclosures/n1"));    // the corrected text only
@@ -454,15 +456,8 @@ TEST_F(DisclosureCoreTest, AStoreIndexedBeforeMigration101IsSearchedNewestPublic
   Answered("m1", At(2025, 6, 20, 16));
   Answered("m2", At(2025, 6, 21, 16));
   Answered("m3", At(2025, 6, 22, 16));
-  v1::RetractDisclosureRequest retract;
-  retract.set_name("disclosures/m3");
-  retract.set_reason("经核实答复内容有误，重新办理");
-  ASSERT_TRUE(core_->RetractDisclosure(testing::GovernmentOffice(), retract).ok());
-  v1::CorrectDisclosureRequest correct;
-  correct.set_name("disclosures/m1");
-  correct.set_note("更正原文中的小区数量");
-  correct.set_body("城关镇城区现有老旧小区45个。");
-  ASSERT_TRUE(core_->CorrectDisclosure(testing::GovernmentOffice(), correct).ok());
+  Retract("m3");
+  Correct("m1", "城关镇城区现有老旧小区45个。");
   // Back to the layout before 101: the index under records.seq, the migration not applied.
   ASSERT_TRUE(db_->Write([](SQLite::Database& tx) {
                    tx.exec(

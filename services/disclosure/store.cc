@@ -27,6 +27,17 @@ StoredRecord ReadRecord(SQLite::Statement& q) {
   return r;
 }
 
+// Rows of (publish_seq, public): a page of ListPublic or SearchPublic.
+PublicRows ReadPublicRows(SQLite::Statement& q) {
+  PublicRows out;
+  while (q.executeStep()) {
+    auto& [seq, d] = out.emplace_back();
+    seq = q.getColumn(0).getInt64();
+    d.ParseFromString(q.getColumn(1).getString());
+  }
+  return out;
+}
+
 // The WHERE clause of a filter, its parameters numbered from ?1.
 constexpr char kFilterSql[] =
     "(?1 = 0 OR state = ?1) AND (?2 = '' OR (awaiting = 1 AND due_date != '' AND due_date < ?2)) "
@@ -160,9 +171,10 @@ void IndexPublic(SQLite::Database& tx, int64_t publish_seq, const std::string& t
   q->exec();
 }
 
-void UnindexPublic(SQLite::Database& tx, int64_t publish_seq) {
+void UnindexPublic(SQLite::Database& tx, const StoredRecord& record) {
+  if (!record.pub.has_value()) return;  // not indexed: its old publish_seq may be another's now
   auto q = Prepare(tx, "DELETE FROM public_search WHERE rowid = ?");
-  q->bind(1, publish_seq);
+  q->bind(1, record.publish_seq);
   q->exec();
 }
 
@@ -217,9 +229,8 @@ int64_t CountRecords(SQLite::Database& conn, const RecordFilter& filter) {
   return q.getColumn(0).getInt64();
 }
 
-std::vector<std::pair<int64_t, v1::Disclosure>> ListPublic(SQLite::Database& conn,
-                                                           const RecordFilter& filter,
-                                                           int64_t before, int limit) {
+PublicRows ListPublic(SQLite::Database& conn, const RecordFilter& filter, int64_t before,
+                      int limit) {
   SQLite::Statement q(conn,
                       absl::StrCat("SELECT publish_seq, public FROM records WHERE ", kFilterSql,
                                    " AND public IS NOT NULL AND (?9 = 0 OR publish_seq < ?9)"
@@ -227,19 +238,11 @@ std::vector<std::pair<int64_t, v1::Disclosure>> ListPublic(SQLite::Database& con
   BindFilter(q, filter);
   q.bind(9, before);
   q.bind(10, limit);
-  std::vector<std::pair<int64_t, v1::Disclosure>> out;
-  while (q.executeStep()) {
-    auto& [seq, d] = out.emplace_back();
-    seq = q.getColumn(0).getInt64();
-    d.ParseFromString(q.getColumn(1).getString());
-  }
-  return out;
+  return ReadPublicRows(q);
 }
 
-std::vector<std::pair<int64_t, v1::Disclosure>> SearchPublic(SQLite::Database& conn,
-                                                             const std::string& match,
-                                                             const RecordFilter& filter,
-                                                             int64_t before, int limit) {
+PublicRows SearchPublic(SQLite::Database& conn, const std::string& match,
+                        const RecordFilter& filter, int64_t before, int limit) {
   // The index hands its matches over newest first (rowid = publish_seq, descending) and the query
   // stops at a page; records_public finds each match's record.
   SQLite::Statement q(
@@ -253,13 +256,7 @@ std::vector<std::pair<int64_t, v1::Disclosure>> SearchPublic(SQLite::Database& c
   q.bind(9, match);
   q.bind(10, before);
   q.bind(11, limit);
-  std::vector<std::pair<int64_t, v1::Disclosure>> out;
-  while (q.executeStep()) {
-    auto& [seq, d] = out.emplace_back();
-    seq = q.getColumn(0).getInt64();
-    d.ParseFromString(q.getColumn(1).getString());
-  }
-  return out;
+  return ReadPublicRows(q);
 }
 
 std::vector<StoredRecord> NewlyOverdue(SQLite::Database& conn, const std::string& today) {

@@ -43,11 +43,13 @@ void SaveRecord(SQLite::Database& tx, StoredRecord& stored);
 int64_t NextPublishSeq(SQLite::Database& tx);
 
 // The public search index holds the normalised texts of public records under their publish_seq
-// (unique among public records): a record's entry is removed before it is published again or
-// withdrawn from the public, while its old publish_seq is still its own.
+// (unique among public records only: a withdrawn record's old publish_seq may be handed to
+// another). IndexPublic adds a record just made public; UnindexPublic removes a record's entry
+// before it is published again or withdrawn, and only while the record is still public, when
+// that publish_seq is still its own.
 void IndexPublic(SQLite::Database& tx, int64_t publish_seq, const std::string& title,
                  const std::string& body, const std::string& answers);
-void UnindexPublic(SQLite::Database& tx, int64_t publish_seq);
+void UnindexPublic(SQLite::Database& tx, const StoredRecord& record);
 
 void AppendVersion(SQLite::Database& tx, const std::string& record, const v1::DisclosureVersion& v);
 std::vector<v1::DisclosureVersion> LoadVersions(SQLite::Database& conn, const std::string& record);
@@ -67,15 +69,14 @@ void ScanRecords(SQLite::Database& conn, const RecordFilter& filter, int64_t aft
                  const std::function<bool(const StoredRecord&)>& visit);
 int64_t CountRecords(SQLite::Database& conn, const RecordFilter& filter);
 
-// Public records (newest publication first) with publish_seq below `before` (0: from the top).
-std::vector<std::pair<int64_t, v1::Disclosure>> ListPublic(SQLite::Database& conn,
-                                                           const RecordFilter& filter,
-                                                           int64_t before, int limit);
+// A page of public records: (publish_seq, the published content), newest publication first.
+using PublicRows = std::vector<std::pair<int64_t, v1::Disclosure>>;
+// Public records with publish_seq below `before` (0: from the top).
+PublicRows ListPublic(SQLite::Database& conn, const RecordFilter& filter, int64_t before,
+                      int limit);
 // Public records matching an FTS5 expression, in the same order and pages as ListPublic.
-std::vector<std::pair<int64_t, v1::Disclosure>> SearchPublic(SQLite::Database& conn,
-                                                             const std::string& match,
-                                                             const RecordFilter& filter,
-                                                             int64_t before, int limit);
+PublicRows SearchPublic(SQLite::Database& conn, const std::string& match,
+                        const RecordFilter& filter, int64_t before, int limit);
 
 // Records whose answer is not public by its due date and not reported overdue yet.
 std::vector<StoredRecord> NewlyOverdue(SQLite::Database& conn, const std::string& today);
