@@ -229,15 +229,7 @@ absl::Status LoadRecords(Database& db, DisclosureCore& core, int items,
       for (const auto& term : terms) containing[term] += g.text.find(term) != std::string::npos;
       for (auto& e : g.events) page.push_back(std::move(e));
     }
-    auto s = db.Write([&](SQLite::Database& tx) -> absl::Status {
-      for (const auto& e : page) {
-        auto applied =
-            e.source() == "intake" ? core.ApplyIntakeEvent(tx, e) : core.ApplyWorkflowEvent(tx, e);
-        if (!applied.ok()) return applied;
-      }
-      return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
+    if (auto s = ApplyPageInOneTransaction(db, core, page); !s.ok()) return s;
     if ((first / kBatch) % 10 == 0) {
       std::cerr << absl::StrFormat("\r  published %d of %d records",
                                    std::min(items, first + kBatch), items);

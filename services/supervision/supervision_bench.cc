@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/bench/bench_report.h"
+#include "common/events/testing/feed_event.h"
 #include "common/identity/caller.h"
 #include "huiyin/intake/v1/intake_events.pb.h"
 #include "huiyin/workflow/v1/workflow_events.pb.h"
@@ -66,15 +67,6 @@ Options Parse(int argc, char** argv) {
   return o;
 }
 
-template <typename Payload>
-events::v1::Event Event(const std::string& source, const Payload& payload, absl::Time when) {
-  events::v1::Event e;
-  e.set_source(source);
-  e.mutable_occur_time()->set_seconds(absl::ToUnixSeconds(when));
-  e.mutable_payload()->PackFrom(payload);
-  return e;
-}
-
 // The events one item brings: accepted at intake, its lead task created, and for most items
 // the task's final snapshot (answered, rated, sometimes closed).
 std::vector<events::v1::Event> EventsOfItem(int i, std::mt19937& rng) {
@@ -96,7 +88,9 @@ std::vector<events::v1::Event> EventsOfItem(int i, std::mt19937& rng) {
   accepted.mutable_item()->set_title(summary.title());
   accepted.mutable_item()->set_category(summary.category());
   const absl::Time t0 = absl::FromCivil(absl::CivilSecond(2026, 3, 20, 10, 0, 0), ChinaTimeZone());
-  out.push_back(Event("intake", accepted, t0));
+  static const Caller office =
+      MakeCaller("persons/congress-office", common::v1::ROLE_CONGRESS_OFFICE);
+  out.push_back(FeedEvent("intake", summary.item(), accepted, t0, office));
 
   workflow::v1::Task t;
   t.set_name(absl::StrCat("tasks/", id));
@@ -112,7 +106,8 @@ std::vector<events::v1::Event> EventsOfItem(int i, std::mt19937& rng) {
   }
   workflow::v1::TaskCreated created;
   *created.mutable_task() = t;
-  out.push_back(Event("workflow", created, t0));
+  static const Caller clerk = MakeCaller("persons/clerk", common::v1::ROLE_UNIT_CLERK);
+  out.push_back(FeedEvent("workflow", t.name(), created, t0, clerk));
   if (rng() % 10 < 2) return out;  // 20% still in handling
 
   t.set_state(workflow::v1::TASK_STATE_ANSWERED);
@@ -132,7 +127,7 @@ std::vector<events::v1::Event> EventsOfItem(int i, std::mt19937& rng) {
   workflow::v1::AnswerEvaluated evaluated;
   *evaluated.mutable_task() = t;
   *evaluated.mutable_answer() = *a;
-  out.push_back(Event("workflow", evaluated, issued));
+  out.push_back(FeedEvent("workflow", t.name(), evaluated, issued, clerk));
   return out;
 }
 
@@ -149,15 +144,7 @@ absl::Status LoadItems(Database& db, SupervisionCore& core, int items, int64_t* 
     for (int i = first; i < std::min(items, first + kBatch); ++i) {
       for (auto& e : EventsOfItem(i, rng)) page.push_back(std::move(e));
     }
-    auto s = db.Write([&](SQLite::Database& tx) -> absl::Status {
-      for (const auto& e : page) {
-        auto applied_one =
-            e.source() == "intake" ? core.ApplyIntakeEvent(tx, e) : core.ApplyWorkflowEvent(tx, e);
-        if (!applied_one.ok()) return applied_one;
-      }
-      return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
+    if (auto s = ApplyPageInOneTransaction(db, core, page); !s.ok()) return s;
     *applied += static_cast<int64_t>(page.size());
     if ((first / kBatch) % 25 == 0) {
       std::cerr << absl::StrFormat("\r  applied %d of %d items", std::min(items, first + kBatch),
