@@ -77,8 +77,9 @@ struct Producer {
         std::string subject = "items/" + std::to_string(tx.getLastInsertRowid());
         google::protobuf::StringValue payload;
         payload.set_value(subject);
-        return outbox.Append(tx, {subject, MakeCaller("persons/p", common::v1::ROLE_PROPOSER),
-                                  absl::Now(), "", &payload})
+        return outbox
+            .Append(tx, {subject, MakeCaller("persons/p", common::v1::ROLE_PROPOSER), absl::Now(),
+                         "", &payload})
             .status();
       });
       if (!s.ok()) return s;
@@ -98,8 +99,8 @@ std::unique_ptr<EventConsumer> StartConsumer(Database& db, int port, const Clock
                                              absl::Duration batch_window = absl::Milliseconds(25)) {
   EventConsumerOptions options;
   options.source = "producer";
-  options.channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                        grpc::InsecureChannelCredentials());
+  options.channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   options.internal_credential = kCredential;
   options.self = MakeCaller("services/test-consumer", common::v1::ROLE_SYSTEM);
   options.page_size = page_size;  // 37: small pages, many transactions, many chances to go wrong
@@ -154,21 +155,25 @@ TEST(EventFeed, ConsumerAndProducerRestartsMissNothingAndApplyNothingTwice) {
   ASSERT_TRUE(WaitUntil([&] { return consumer->applied_sequence() >= 300; }));
   consumer->Stop();
 
-  ASSERT_TRUE(consumer_db->Read([](SQLite::Database& c) {
-                  EXPECT_EQ(c.execAndGet("SELECT count(*) FROM effects").getInt(), 300);
-                  EXPECT_EQ(c.execAndGet("SELECT count(DISTINCT source_sequence) FROM effects").getInt(), 300);
-                  EXPECT_EQ(c.execAndGet("SELECT min(source_sequence) FROM effects").getInt(), 1);
-                  EXPECT_EQ(c.execAndGet("SELECT max(source_sequence) FROM effects").getInt(), 300);
-                  EXPECT_EQ(ReadCursor(c, "producer"), 300);
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(
+      consumer_db
+          ->Read([](SQLite::Database& c) {
+            EXPECT_EQ(c.execAndGet("SELECT count(*) FROM effects").getInt(), 300);
+            EXPECT_EQ(c.execAndGet("SELECT count(DISTINCT source_sequence) FROM effects").getInt(),
+                      300);
+            EXPECT_EQ(c.execAndGet("SELECT min(source_sequence) FROM effects").getInt(), 1);
+            EXPECT_EQ(c.execAndGet("SELECT max(source_sequence) FROM effects").getInt(), 300);
+            EXPECT_EQ(ReadCursor(c, "producer"), 300);
+            return absl::OkStatus();
+          })
+          .ok());
 }
 
 TEST(EventFeed, ConsumerAppliesABusyFeedInFewTransactions) {
   SystemClock clock;
   Producer producer(TempPath("busy-producer"));
+  std::atomic<int> commits{0};  // outlives the database, whose writer calls the listener
   auto consumer_db = OpenDb(TempPath("busy-consumer"));
-  std::atomic<int> commits{0};
   consumer_db->AddCommitListener([&] { ++commits; });
   auto consumer = StartConsumer(*consumer_db, producer.bound_port, clock, /*page_size=*/500,
                                 /*batch_window=*/absl::Milliseconds(300));
@@ -182,12 +187,15 @@ TEST(EventFeed, ConsumerAppliesABusyFeedInFewTransactions) {
   ASSERT_TRUE(WaitUntil([&] { return consumer->applied_sequence() >= kEvents; }));
   consumer->Stop();
   EXPECT_LE(commits.load(), kEvents / 4);
-  ASSERT_TRUE(consumer_db->Read([](SQLite::Database& c) {
-                  EXPECT_EQ(c.execAndGet("SELECT count(DISTINCT source_sequence) FROM effects").getInt(),
-                            kEvents);
-                  EXPECT_EQ(c.execAndGet("SELECT count(*) FROM effects").getInt(), kEvents);
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(
+      consumer_db
+          ->Read([](SQLite::Database& c) {
+            EXPECT_EQ(c.execAndGet("SELECT count(DISTINCT source_sequence) FROM effects").getInt(),
+                      kEvents);
+            EXPECT_EQ(c.execAndGet("SELECT count(*) FROM effects").getInt(), kEvents);
+            return absl::OkStatus();
+          })
+          .ok());
 }
 
 TEST(EventFeed, SubscribeStreamsTheBacklogThenNewEvents) {
@@ -222,10 +230,13 @@ TEST(EventFeed, RefusesCallersWithoutTheCredential) {
             grpc::StatusCode::PERMISSION_DENIED);
   grpc::ClientContext wrong;
   AttachCaller(wrong, MakeCaller("services/x", common::v1::ROLE_SYSTEM), "guess");
-  EXPECT_EQ(stub->ListEvents(&wrong, {}, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub->ListEvents(&wrong, {}, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext unit;
-  AttachCaller(unit, MakeCaller("persons/p", common::v1::ROLE_UNIT_CLERK, "units/u-1"), kCredential);
-  EXPECT_EQ(stub->ListEvents(&unit, {}, &response).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  AttachCaller(unit, MakeCaller("persons/p", common::v1::ROLE_UNIT_CLERK, "units/u-1"),
+               kCredential);
+  EXPECT_EQ(stub->ListEvents(&unit, {}, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST(EventFeed, LongPollReturnsAsSoonAsAnEventCommits) {

@@ -152,8 +152,10 @@ TEST_F(DatabaseTest, ARemovedCommitListenerIsNeverCalledAgain) {
 }
 
 TEST_F(DatabaseTest, GroupCommitsManyConcurrentWriters) {
-  auto db = OpenWith(testdata::kMigrations);
+  // Declared before the database: its writer may still be running the listener after the last
+  // write returned, until the database is destroyed and joins it.
   std::atomic<int> commits{0};
+  auto db = OpenWith(testdata::kMigrations);
   db->AddCommitListener([&] { ++commits; });
   constexpr int kWriters = 16, kEach = 200;
   std::vector<std::thread> threads;
