@@ -15,6 +15,7 @@ waiting are assigned (each with a stable request_id).
 """
 
 import argparse
+import datetime
 import os
 import pathlib
 import sys
@@ -74,7 +75,9 @@ UNITS = {
 
 SOLE_BY_CATEGORY = {"交通": "transport", "教育": "education", "医疗卫生": "health",
                     "农业农村": "agriculture", "社会管理": "civil-affairs", "经济发展": "commerce"}
-DEADLINE = "2026-12-31"
+# Four months from today (China): run.sh loads placeholder years past the shipped calendar.
+DEADLINE = (datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+            + datetime.timedelta(days=120)).isoformat()
 LEADING_OFFICIAL = ("persons/p-8001", "副县长 刘洋")
 
 

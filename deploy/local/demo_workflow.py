@@ -10,6 +10,7 @@ Running it again changes nothing: each step is taken only for tasks still waitin
 """
 
 import argparse
+import datetime
 import os
 import pathlib
 import sys
@@ -26,6 +27,17 @@ TODAY = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
 TODAY_CN = time.strftime("%Y年%-m月%-d日", time.gmtime(time.time() + 8 * 3600))
 
 
+def month_end_after(days):
+    """The last day of the month `days` days from today (China)."""
+    day = datetime.date.fromisoformat(TODAY) + datetime.timedelta(days=days)
+    first_of_next = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return first_of_next - datetime.timedelta(days=1)
+
+
+# A B answer's two commitments (承诺事项), the text of the answer saying the same dates.
+DESIGN_DUE, BUILT_DUE = month_end_after(200), month_end_after(380)
+
+
 def members(unit):
     """(head, deputy head, clerk) of a demo unit as (person, name, section)."""
     people = {role: (person, name, section)
@@ -38,8 +50,9 @@ def answer_text(task, clerk_name, unit_name, cls):
     body = {
         "ANSWER_CLASS_A": "经认真研究并实地调查，所提问题已列入今年实施项目，目前已完成施工招标，"
                           "预计年底前完工投用。",
-        "ANSWER_CLASS_B": "所提问题确需解决，我单位已将其列入下一年度工作计划，将于2027年6月底前"
-                          "完成方案设计，2027年12月底前完成建设。",
+        "ANSWER_CLASS_B": "所提问题确需解决，我单位已将其列入下一年度工作计划，将于"
+                          f"{DESIGN_DUE.year}年{DESIGN_DUE.month}月底前完成方案设计，"
+                          f"{BUILT_DUE.year}年{BUILT_DUE.month}月底前完成建设。",
         "ANSWER_CLASS_C": "经研究，受现行政策和本年度财力所限，所提事项暂不具备实施条件。我们将"
                           "积极向上级争取政策和资金支持，条件具备时优先安排。",
     }[cls]
@@ -108,8 +121,8 @@ class Handler:
                                                              task.unit_display_name, cls),
                           contact_person=clerk[1], contact_phone="0731-5550000", answer_date=TODAY)
         if cls == "ANSWER_CLASS_B":
-            draft.commitments.add(text="完成方案设计", due_date="2027-06-30")
-            draft.commitments.add(text="完成建设并投入使用", due_date="2027-12-31")
+            draft.commitments.add(text="完成方案设计", due_date=DESIGN_DUE.isoformat())
+            draft.commitments.add(text="完成建设并投入使用", due_date=BUILT_DUE.isoformat())
         if cls == "ANSWER_CLASS_C":
             draft.explanation = "受现行政策和本年度财力所限，暂不具备实施条件"
         answer = self.stub.DraftAnswer(pb.DraftAnswerRequest(

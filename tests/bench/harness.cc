@@ -252,17 +252,24 @@ bool Stack::Start(int http_threads, std::string* error) {
   credential = RandomToken(32);
   jwt_secret = RandomToken(48);
   std::ofstream(workdir_ + "/jwt.secret") << jwt_secret;
+  // Deadlines are counted from today: past the shipped years, into placeholder ones.
+  const std::string calendar =
+      absl::StrCat("/usr/bin/python3 '", HUIYIN_SOURCE_DIR,
+                   "/deploy/local/placeholder_calendar.py' '", workdir_, "/calendar.txt'");
+  if (std::system(calendar.c_str()) != 0) {
+    *error = "deploy/local/placeholder_calendar.py failed";
+    return false;
+  }
   std::string intake, assignment, workflow, disclosure, supervision;
   auto addr = [](const Child& c) { return absl::StrCat("127.0.0.1:", c.ports.at("grpc")); };
   if (!Launch("intake", {}, error)) return false;
   intake = addr(children_.back());
   if (!Launch("assignment", {"--assignment.intake_address=" + intake}, error)) return false;
   assignment = addr(children_.back());
-  // The demo's periods, as run.sh sets them: the calendar ships up to 2026 and refuses 2027.
-  if (!Launch("workflow",
-              {"--workflow.intake_address=" + intake, "--workflow.assignment_address=" + assignment,
-               "--workflow.co_opinion_working_days=20", "--workflow.second_handling_months=1"},
-              error)) {
+  if (!Launch(
+          "workflow",
+          {"--workflow.intake_address=" + intake, "--workflow.assignment_address=" + assignment},
+          error)) {
     return false;
   }
   workflow = addr(children_.back());
@@ -392,6 +399,7 @@ bool Stack::Launch(const std::string& service, std::vector<std::string> flags, s
     argv.push_back("--server.grpc_address=127.0.0.1:0");
     argv.push_back("--server.admin_address=127.0.0.1:0");
     argv.push_back("--server.database_path=" + workdir_ + "/" + service + ".db");
+    argv.push_back("--server.calendar_file=" + workdir_ + "/calendar.txt");
   }
   argv.insert(argv.end(), flags.begin(), flags.end());
   std::string log = workdir_ + "/" + service + ".log";

@@ -37,9 +37,10 @@ using common::v1::Role;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
-// The calendar knows 2019–2026 (README): every date of the year stays in 2026.
+// The items' year (the figures checked are this year's). Dates are counted from today, over the
+// placeholder calendar the stack loads past the shipped years
+// (deploy/local/placeholder_calendar.py).
 constexpr int kYear = 2026;
-constexpr char kDeadline[] = "2026-12-31";
 
 // The contract's methods the year calls.
 struct Contract {
@@ -177,10 +178,15 @@ const char* kLeadingOfficials[][2] = {{"persons/p-8001", "副县长 刘洋"},
 
 std::string Today() { return absl::FormatCivilTime(SystemClock().Today()); }
 
-std::string TodayInChinese() {
-  absl::CivilDay d = SystemClock().Today();
+std::string InChinese(absl::CivilDay d) {
   return absl::StrFormat("%d年%d月%d日", d.year(), d.month(), d.day());
 }
+
+std::string TodayInChinese() { return InChinese(SystemClock().Today()); }
+
+// The handling deadline (办结时限) of every item, and the two commitments of a B answer.
+absl::CivilDay Deadline() { return SystemClock().Today() + 120; }
+absl::CivilDay FirstCommitmentDue() { return SystemClock().Today() + 90; }
 
 // ---------------------------------------------------------------------------------------------
 // One item's life: who does what to it, and what became of it.
@@ -203,12 +209,12 @@ std::string ItemId(const std::string& item_name) {
 }
 
 std::string AnswerText(const Life& life) {
-  const char* body = "";
+  std::string body;
   switch (life.answer_class) {
     case wv1::ANSWER_CLASS_B:
-      body =
-          "所提问题确需解决，我单位已将其列入工作计划：2026年12月20日前完成方案设计和资金测算，"
-          "2026年12月31日前启动实施，并将进展情况及时向您报告。";
+      body = absl::StrCat("所提问题确需解决，我单位已将其列入工作计划：",
+                          InChinese(FirstCommitmentDue()), "前完成方案设计和资金测算，",
+                          InChinese(Deadline()), "前启动实施，并将进展情况及时向您报告。");
       break;
     case wv1::ANSWER_CLASS_C:
       body =
@@ -216,9 +222,10 @@ std::string AnswerText(const Life& life) {
           "政策和资金支持，条件具备时优先安排，并向您通报。";
       break;
     default:
-      body =
-          "经认真研究并实地调查，所提问题已列入今年实施项目，目前已完成施工招标，"
-          "预计2026年12月底前完工投用，群众反映的问题将得到解决。";
+      body = absl::StrFormat(
+          "经认真研究并实地调查，所提问题已列入实施项目，目前已完成施工招标，"
+          "预计%d年%d月底前完工投用，群众反映的问题将得到解决。",
+          Deadline().year(), Deadline().month());
   }
   return absl::StrCat("尊敬的", life.item.kind() == iv1::ITEM_KIND_PROPOSAL ? "委员" : "代表",
                       "：\n您提出的《", life.item.title(),
@@ -466,7 +473,7 @@ absl::Status Year::Assign(int worker, Life& life) {
     co->set_unit(life.co->name);
     co->set_role(av1::UNIT_ROLE_CO);
   }
-  plan->mutable_deadline()->set_fixed_date(kDeadline);
+  plan->mutable_deadline()->set_fixed_date(absl::FormatCivilTime(Deadline()));
   plan->set_note("请按时办理，加强与代表委员沟通");
   if (life.key) {
     plan->set_key(true);
@@ -592,10 +599,10 @@ absl::Status Year::Answer(int worker, Life& life) {
   if (life.answer_class == wv1::ANSWER_CLASS_B) {
     wv1::Commitment* first = a->add_commitments();
     first->set_text("完成方案设计和资金测算");
-    first->set_due_date("2026-12-20");
+    first->set_due_date(absl::FormatCivilTime(FirstCommitmentDue()));
     wv1::Commitment* second = a->add_commitments();
     second->set_text("启动实施并报告进展");
-    second->set_due_date(kDeadline);
+    second->set_due_date(absl::FormatCivilTime(Deadline()));
   }
   if (life.answer_class == wv1::ANSWER_CLASS_C) {
     a->set_explanation("受现行政策和本年度财力所限，暂不具备实施条件");

@@ -28,7 +28,7 @@ import time
 import unittest
 import uuid
 
-from gateway_e2e_test import BUILD, GatewayStack, query  # puts deploy/local on the path
+from gateway_e2e_test import BUILD, DEADLINE, GatewayStack, query  # puts deploy/local on the path
 import huiyin_client  # noqa: E402
 from workflow_gateway_test import GOOD_ANSWER
 
@@ -145,7 +145,7 @@ class Client:
         _, ok = self.call("POST", "/v1/assignments", {"requestId": f"assign-{tag}", "plan": {
             "item": name, "mode": "ASSIGNMENT_MODE_SOLE",
             "units": [{"unit": self.unit, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": {"fixedDate": "2026-12-31"}}}, self.office, not_ready=(404, 409))
+            "deadline": {"fixedDate": DEADLINE}}}, self.office, not_ready=(404, 409))
         self.ack("assign", name, ok)
         task = self.stack.wait_for(lambda: self.read(query("/v1/tasks", item=name),
                                                      self.clerk).get("tasks"),

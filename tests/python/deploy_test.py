@@ -31,7 +31,7 @@ import urllib.request
 
 import yaml
 
-from gateway_e2e_test import REPO_ROOT, GatewayStack, Process, query
+from gateway_e2e_test import CHINA, DEADLINE, REPO_ROOT, GatewayStack, Process, query
 
 DEPLOY = REPO_ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -54,7 +54,6 @@ GATEWAY_PORT = 8080
 SECRET_FILES = ["internal_credential", "jwt_secret", "cppcc_api_key", "api_keys.jsonl",
                 "cppcc_webhook_secret", "grafana_admin_password"]
 TIMEOUT = 30
-CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def run(argv, check=True, **kwargs):
@@ -281,7 +280,7 @@ def assign_item(stack, people, title, body):
     ok(stack.request("POST", "/v1/assignments", {"plan": {
         "item": item, "mode": "ASSIGNMENT_MODE_SOLE",
         "units": [{"unit": UNIT, "role": "UNIT_ROLE_LEAD"}],
-        "deadline": {"fixedDate": "2026-12-31"}}}, token=people.office))
+        "deadline": {"fixedDate": DEADLINE}}}, token=people.office))
     task = wait_for(lambda: next(iter(stack.request(
         "GET", query("/v1/tasks", item=item), token=people.clerk).json().get("tasks", [])), None),
         "workflow's task")["name"]

@@ -18,6 +18,7 @@ test is skipped.
 """
 
 import base64
+import datetime
 import hashlib
 import hmac
 import http.client
@@ -40,6 +41,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(REPO_ROOT / "deploy" / "local"))
 import huiyin_client  # noqa: E402
+import placeholder_calendar  # noqa: E402
 import pki  # noqa: E402  (tests/python/pki.py: certificates made at test time)
 
 BUILD = REPO_ROOT / "build" / "services"
@@ -57,6 +59,16 @@ VALIDATOR = REPO_ROOT / "tests" / "openapi" / "validate.mjs"
 VALIDATOR_NODE_PATH = os.environ.get("HUIYIN_OPENAPI_VALIDATOR_NODE_PATH", "")
 
 CALL_TIMEOUT = 5
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def days_from_today(days):
+    """The date `days` after today in China, as the API writes dates (YYYY-MM-DD)."""
+    return (datetime.datetime.now(CHINA).date() + datetime.timedelta(days=days)).isoformat()
+
+
+# A handling deadline (办结时限) that stays ahead of every test run.
+DEADLINE = days_from_today(90)
 START_TIMEOUT = 10
 FEED_TIMEOUT = 10  # seconds for one service to see what another did, through the feeds
 STOP_TIMEOUT = 15
@@ -222,6 +234,7 @@ class GatewayStack:
                     "name": "委员在线提案管理系统"}
         (self.workdir / "api_keys.jsonl").write_text(
             json.dumps(key_line, ensure_ascii=False) + "\n", encoding="utf-8")
+        placeholder_calendar.write(self.workdir / "calendar.txt")
         env = self._env()
         try:
             if self.tls:
@@ -356,7 +369,9 @@ class GatewayStack:
                                                      self.gateway.popen)["http"]
 
     def _env(self):
-        return dict(os.environ, HUIYIN_SERVER_INTERNAL_CREDENTIAL=self.credential)
+        # Deadlines are counted from today: past the shipped years, into placeholder ones.
+        return dict(os.environ, HUIYIN_SERVER_INTERNAL_CREDENTIAL=self.credential,
+                    HUIYIN_SERVER_CALENDAR_FILE=str(self.workdir / "calendar.txt"))
 
     def _listen_flags(self, name):
         """Free ports the first time; the same ones on a restart, where the others reach it."""
@@ -457,15 +472,14 @@ class GatewayStack:
 
     def assigned_task(self, item, unit, office, clerk, deadline=None):
         """Assigns `item` to `unit` alone once assignment has it waiting, and returns the
-        unit's task as its clerk sees it. The deadline is a fixed date inside 2026 by default:
-        the calendar ships up to 2026 and refuses to guess 2027."""
+        unit's task as its clerk sees it. The deadline is DEADLINE by default."""
         self.wait_for(lambda: any(i["item"] == item for i in self.request(
             "GET", query("/v1/assignments:waiting", pageSize=100),
             token=office).json().get("items", [])))
         assigned = self.request("POST", "/v1/assignments", {"plan": {
             "item": item, "mode": "ASSIGNMENT_MODE_SOLE",
             "units": [{"unit": unit, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": deadline or {"fixedDate": "2026-12-31"}}}, token=office)
+            "deadline": deadline or {"fixedDate": DEADLINE}}}, token=office)
         assert assigned.status == 200, assigned
         return self.wait_for(lambda: next(iter(self.request(
             "GET", query("/v1/tasks", item=item), token=clerk).json().get("tasks", [])), None))
@@ -533,12 +547,16 @@ class GatewayTestCase(unittest.TestCase):
         stack = GatewayStack()
         stack.gateway_flags = list(cls.gateway_flags)
         stack.workflow_flags = list(cls.workflow_flags)
-        cls.stack = stack.start()
+        cls.start_stack(stack)
 
     @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-        cls.stack.remove()
+    def start_stack(cls, stack):
+        """Starts `stack` as the class's, stopped and removed after the class even when a
+        subclass's setUpClass fails after this (a class cleanup)."""
+        cls.stack = stack.start()
+        cls.addClassCleanup(stack.remove)
+        cls.addClassCleanup(stack.stop)
+        return stack
 
     # ---- callers: a person of their own per test where the rate limit could matter ----
     def office(self, person="persons/p-9001"):

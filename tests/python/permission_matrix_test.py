@@ -27,12 +27,16 @@ import re
 import unittest
 import urllib.parse
 
-from gateway_e2e_test import GatewayTestCase, craft_token, query
+from gateway_e2e_test import (CHINA, DEADLINE, GatewayTestCase, craft_token, days_from_today,
+                              query)
 
 MATRIX = pathlib.Path(__file__).resolve().parents[1] / "permissions" / "matrix.txt"
-CHINA = datetime.timezone(datetime.timedelta(hours=8))
-TODAY = datetime.datetime.now(CHINA).date().isoformat()
-YEAR = 2026  # the calendar ships up to 2026: every deadline stays inside it
+TODAY = days_from_today(0)
+EXTENDED = days_from_today(150)  # an extension beyond DEADLINE, within 6 months
+COMMITMENT_DUE = datetime.date.fromisoformat(days_from_today(200))
+COMMITMENT = (f"{COMMITMENT_DUE.year}年{COMMITMENT_DUE.month}月{COMMITMENT_DUE.day}日前"
+              "完成雨污分流管网改造")
+YEAR = 2026
 SESSION = "县第十八届人民代表大会第八次会议"
 
 HOUSING, TRANSPORT = "units/pm-housing", "units/pm-transport"
@@ -67,7 +71,7 @@ ANSWER_TEXT = (
     "尊敬的代表：\n"
     "您提出的建议收悉。我局高度重视，经认真研究，现答复如下：\n"
     "一、老旧小区改造已列入2026年计划，财政安排资金300万元，首批6个小区已于10月开工。\n"
-    "二、雨污分流管网于2027年6月30日前完成改造，届时书面告知进展。\n"
+    f"二、{COMMITMENT}，届时书面告知进展。\n"
     "感谢您对住房和城乡建设工作的关心和支持。\n"
     "联系人：孙浩，电话：0731-5551234\n"
     "县住房和城乡建设局")
@@ -118,13 +122,13 @@ def answer_b():
     return {"answer": {
         "answerClass": "ANSWER_CLASS_B", "text": ANSWER_TEXT, "contactPerson": "孙浩",
         "contactPhone": "0731-5551234", "answerDate": TODAY,
-        "commitments": [{"text": "2027年6月30日前完成雨污分流管网改造", "dueDate": "2027-06-30"}]}}
+        "commitments": [{"text": COMMITMENT, "dueDate": COMMITMENT_DUE.isoformat()}]}}
 
 
 def sole(item, unit, key=False):
     plan = {"item": item, "mode": "ASSIGNMENT_MODE_SOLE",
             "units": [{"unit": unit, "role": "UNIT_ROLE_LEAD"}],
-            "deadline": {"fixedDate": f"{YEAR}-12-18"}}
+            "deadline": {"fixedDate": DEADLINE}}
     if key:
         plan.update(key=True, leadingOfficial=CALLERS["LEADER"][0], leadingOfficialName="陈志远")
     return plan
@@ -154,7 +158,7 @@ BODIES = {
     "object": lambda f: {"unit": HOUSING, "reason": "该事项主要涉及交通组织，建议改由交通运输局办理",
                          "suggestedUnit": TRANSPORT},
     "resolve-objection": lambda f: {"resolution": "经研究，维持原交办", "uphold": True},
-    "request-extension": lambda f: {"unit": HOUSING, "requestedDate": f"{YEAR}-12-31",
+    "request-extension": lambda f: {"unit": HOUSING, "requestedDate": EXTENDED,
                                     "reason": "涉及跨部门协调，需延期办理"},
     "decide-extension": lambda f: {"grant": False, "reason": "办理期限内可以完成，不予延期"},
     "acknowledge": lambda f: responsible(HOUSING_PEOPLE),
@@ -241,8 +245,6 @@ def read_matrix(path=MATRIX):
 class PermissionMatrixTest(GatewayTestCase):
     # The table makes about a thousand calls, a dozen from each caller a second: no rate limit.
     gateway_flags = ("--gateway.rate_limit_per_second=100000", "--gateway.rate_limit_burst=100000")
-    # Co-handlers' opinions fall due inside the calendar's last year (2026), whatever today is.
-    workflow_flags = ("--workflow.co_opinion_working_days=5",)
 
     @classmethod
     def setUpClass(cls):
@@ -462,7 +464,7 @@ class World:
             "unit": TRANSPORT, "reason": "该事项属于教育部门职责，建议改由教育局办理"},
             self.t_clerk)["name"]
         f["extension"] = self.ok("POST", f"/v1/{f['item_other']}/assignment:requestExtension", {
-            "unit": TRANSPORT, "requestedDate": f"{YEAR}-12-31",
+            "unit": TRANSPORT, "requestedDate": EXTENDED,
             "reason": "信号灯设备采购需走招标程序"}, self.t_clerk)["name"]
         for key in ("issued", "wang"):
             record = "disclosures/" + f[f"item_{key}"].split("/")[1]

@@ -11,7 +11,7 @@ handling the same way. Only the supervision office may do either.
 import datetime
 import unittest
 
-from gateway_e2e_test import GatewayTestCase, query
+from gateway_e2e_test import CHINA, GatewayTestCase, query
 
 SESSION = "县第十八届人民代表大会第六次会议"
 OFFICE = ("persons/gov-s1", "ROLE_GOVERNMENT_OFFICE", "县政府办公室 钱峰")
@@ -20,7 +20,6 @@ SUPERVISION = ("persons/du-cha-1", "ROLE_SUPERVISION_OFFICE", "县政府督查�
 LEAD = "persons/p-7101"
 UNIT = "units/transport-s"
 HEAD, DEPUTY, CLERK = "persons/ts-head", "persons/ts-deputy", "persons/ts-clerk"
-CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 ANSWER = (
     "尊敬的刘建国代表：\n"

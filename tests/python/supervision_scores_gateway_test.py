@@ -13,7 +13,7 @@ import io
 import unittest
 import zipfile
 
-from gateway_e2e_test import GatewayTestCase, query
+from gateway_e2e_test import CHINA, GatewayTestCase, query
 
 SESSION = "县第十八届人民代表大会第六次会议"
 OFFICE = ("persons/gov-k1", "ROLE_GOVERNMENT_OFFICE", "县政府办公室 钱峰")
@@ -23,7 +23,6 @@ LEAD = "persons/p-7201"
 UNIT = "units/water-k"
 HEAD, DEPUTY, CLERK = "persons/wk-head", "persons/wk-deputy", "persons/wk-clerk"
 TITLE = "关于\"自来水\"管网改造,解决城西片区水压不足的建议"
-CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 ANSWER = (
     "尊敬的王海代表：\n"

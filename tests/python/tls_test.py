@@ -64,8 +64,7 @@ class TransportSecurityTest(GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.stack = GatewayStack(tls=True).start()
-        stack = cls.stack
+        stack = cls.start_stack(GatewayStack(tls=True))
         cls.office = stack.token(*OFFICE)
         cls.congress = stack.token(*CONGRESS)
         cls.clerk = stack.token(CLERK, "ROLE_UNIT_CLERK", name="孙浩", unit=UNIT)
