@@ -59,47 +59,46 @@ void BindFilter(SQLite::Statement& q, const RecordFilter& f) {
 }  // namespace
 
 void UpsertItem(SQLite::Database& tx, const intake::v1::Item& item) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO items (name, data) VALUES (?, ?) "
-                      "ON CONFLICT (name) DO UPDATE SET data = excluded.data");
-  q.bind(1, item.name());
-  q.bind(2, item.SerializeAsString());
-  q.exec();
+  auto q = Prepare(tx,
+                   "INSERT INTO items (name, data) VALUES (?, ?) "
+                   "ON CONFLICT (name) DO UPDATE SET data = excluded.data");
+  q->bind(1, item.name());
+  q->bind(2, item.SerializeAsString());
+  q->exec();
 }
 
 std::optional<intake::v1::Item> LoadItem(SQLite::Database& conn, const std::string& name) {
-  SQLite::Statement q(conn, "SELECT data FROM items WHERE name = ?");
-  q.bind(1, name);
-  if (!q.executeStep()) return std::nullopt;
+  auto q = Prepare(conn, "SELECT data FROM items WHERE name = ?");
+  q->bind(1, name);
+  if (!q->executeStep()) return std::nullopt;
   intake::v1::Item item;
-  item.ParseFromString(q.getColumn(0).getString());
+  item.ParseFromString(q->getColumn(0).getString());
   return item;
 }
 
 void UpsertTask(SQLite::Database& tx, const workflow::v1::Task& task) {
-  SQLite::Statement q(tx,
-                      "INSERT INTO tasks (name, item, data) VALUES (?, ?, ?) ON CONFLICT (name) "
-                      "DO UPDATE SET item = excluded.item, data = excluded.data");
-  q.bind(1, task.name());
-  q.bind(2, task.item().item());
-  q.bind(3, task.SerializeAsString());
-  q.exec();
+  auto q = Prepare(tx,
+                   "INSERT INTO tasks (name, item, data) VALUES (?, ?, ?) ON CONFLICT (name) "
+                   "DO UPDATE SET item = excluded.item, data = excluded.data");
+  q->bind(1, task.name());
+  q->bind(2, task.item().item());
+  q->bind(3, task.SerializeAsString());
+  q->exec();
 }
 
 std::vector<workflow::v1::Task> TasksOfItem(SQLite::Database& conn, const std::string& item) {
-  SQLite::Statement q(conn, "SELECT data FROM tasks WHERE item = ? ORDER BY name");
-  q.bind(1, item);
+  auto q = Prepare(conn, "SELECT data FROM tasks WHERE item = ? ORDER BY name");
+  q->bind(1, item);
   std::vector<workflow::v1::Task> out;
-  while (q.executeStep()) out.emplace_back().ParseFromString(q.getColumn(0).getString());
+  while (q->executeStep()) out.emplace_back().ParseFromString(q->getColumn(0).getString());
   return out;
 }
 
 std::optional<StoredRecord> LoadRecord(SQLite::Database& conn, const std::string& name) {
-  SQLite::Statement q(conn,
-                      absl::StrCat("SELECT ", kRecordColumns, " FROM records WHERE name = ?"));
-  q.bind(1, name);
-  if (!q.executeStep()) return std::nullopt;
-  return ReadRecord(q);
+  auto q = Prepare(conn, absl::StrCat("SELECT ", kRecordColumns, " FROM records WHERE name = ?"));
+  q->bind(1, name);
+  if (!q->executeStep()) return std::nullopt;
+  return ReadRecord(*q);
 }
 
 void SaveRecord(SQLite::Database& tx, StoredRecord& r) {
@@ -110,7 +109,7 @@ void SaveRecord(SQLite::Database& tx, StoredRecord& r) {
   if (r.pub.has_value() && r.pub->answers_size() > 0) {
     answer_class = r.pub->answers(r.pub->answers_size() - 1).answer_class();
   }
-  SQLite::Statement q(
+  auto q = Prepare(
       tx,
       "INSERT INTO records (name, item, state, year, session, kind, category, units, "
       "answer_class, revision, awaiting, pending_answer, due_date, overdue_answer, "
@@ -120,34 +119,34 @@ void SaveRecord(SQLite::Database& tx, StoredRecord& r) {
       "category = ?7, units = ?8, answer_class = ?9, revision = ?10, awaiting = ?11, "
       "pending_answer = ?12, due_date = ?13, overdue_answer = ?14, title_override = ?15, "
       "body_override = ?16, publish_seq = ?17, data = ?18, public = ?19");
-  q.bind(1, d.name());
-  q.bind(2, d.item());
-  q.bind(3, static_cast<int>(d.state()));
-  q.bind(4, d.year());
-  q.bind(5, d.session());
-  q.bind(6, static_cast<int>(d.kind()));
-  q.bind(7, d.category());
-  q.bind(8, units);
-  q.bind(9, answer_class);
-  q.bind(10, r.revision);
-  q.bind(11, r.awaiting ? 1 : 0);
-  q.bind(12, r.pending_answer);
-  q.bind(13, r.due_date);
-  q.bind(14, r.overdue_answer);
-  q.bind(15, r.title_override);
-  q.bind(16, r.body_override);
-  q.bind(17, r.publish_seq);
-  q.bind(18, d.SerializeAsString());
+  q->bind(1, d.name());
+  q->bind(2, d.item());
+  q->bind(3, static_cast<int>(d.state()));
+  q->bind(4, d.year());
+  q->bind(5, d.session());
+  q->bind(6, static_cast<int>(d.kind()));
+  q->bind(7, d.category());
+  q->bind(8, units);
+  q->bind(9, answer_class);
+  q->bind(10, r.revision);
+  q->bind(11, r.awaiting ? 1 : 0);
+  q->bind(12, r.pending_answer);
+  q->bind(13, r.due_date);
+  q->bind(14, r.overdue_answer);
+  q->bind(15, r.title_override);
+  q->bind(16, r.body_override);
+  q->bind(17, r.publish_seq);
+  q->bind(18, d.SerializeAsString());
   if (r.pub.has_value()) {
-    q.bind(19, r.pub->SerializeAsString());
+    q->bind(19, r.pub->SerializeAsString());
   } else {
-    q.bind(19);
+    q->bind(19);
   }
-  q.exec();
+  q->exec();
   if (r.seq == 0) {
-    SQLite::Statement s(tx, "SELECT seq FROM records WHERE name = ?");
-    s.bind(1, d.name());
-    if (s.executeStep()) r.seq = s.getColumn(0).getInt64();
+    auto s = Prepare(tx, "SELECT seq FROM records WHERE name = ?");
+    s->bind(1, d.name());
+    if (s->executeStep()) r.seq = s->getColumn(0).getInt64();
   }
 }
 
