@@ -68,6 +68,25 @@ void SubtractCounts(SQLite::Database& tx, const Task& task, const Counts& contri
   AddCounts(tx, task, negative);
 }
 
+// Replaces what `before` contributed (`was`) with what `after` contributes (`now`). Most
+// workflow events leave both the task's groups and its contribution as they were: then the
+// counters are not touched, where taking one out and putting the other back wrote each twice.
+void ReplaceCounts(SQLite::Database& tx, const std::optional<Task>& before, const Counts& was,
+                   const Task& after, const Counts& now) {
+  const bool same_counters = before.has_value() && before->item().year() == after.item().year() &&
+                             before->item().session() == after.item().session() &&
+                             before->item().kind() == after.item().kind() &&
+                             GroupsOf(*before) == GroupsOf(after);
+  if (!same_counters) {
+    if (before.has_value()) SubtractCounts(tx, *before, was);
+    AddCounts(tx, after, now);
+    return;
+  }
+  Counts delta;
+  for (size_t i = 0; i < now.size(); ++i) delta[i] = now[i] - was[i];
+  AddCounts(tx, after, delta);
+}
+
 StoredEntry LoadOrNewEntry(SQLite::Database& conn, const std::string& item) {
   if (auto stored = LoadEntry(conn, item); stored.has_value()) return *std::move(stored);
   StoredEntry out;
@@ -234,8 +253,8 @@ absl::Status SupervisionCore::Apply(SQLite::Database& tx, const events::v1::Even
     const Task& task = e.task();
     const auto before = LoadTask(tx, task.name());
     const auto disclosed = AnswersDisclosedOnTime(tx, task.name());
-    if (before.has_value()) SubtractCounts(tx, *before, ContributionOf(*before, disclosed));
-    AddCounts(tx, task, ContributionOf(task, disclosed));
+    ReplaceCounts(tx, before, before.has_value() ? ContributionOf(*before, disclosed) : Counts{},
+                  task, ContributionOf(task, disclosed));
     UpsertTask(tx, task);
     RecordAcknowledgement(tx, task, event.occur_time());
     RecordAnswerReturned(tx, event);
@@ -338,12 +357,11 @@ absl::Status SupervisionCore::MarkAnswerDisclosed(SQLite::Database& tx,
   const std::string task_name = "tasks/" + parts[1];
   const auto task = LoadTask(tx, task_name);
   // The task's contribution moves with what was disclosed on time (公开率).
-  if (task.has_value()) {
-    SubtractCounts(tx, *task, ContributionOf(*task, AnswersDisclosedOnTime(tx, task_name)));
-  }
+  const Counts was =
+      task.has_value() ? ContributionOf(*task, AnswersDisclosedOnTime(tx, task_name)) : Counts{};
   RecordDisclosure(tx, answer_name, task_name, date, on_time, withheld);
   if (!task.has_value()) return absl::OkStatus();
-  AddCounts(tx, *task, ContributionOf(*task, AnswersDisclosedOnTime(tx, task_name)));
+  ReplaceCounts(tx, task, was, *task, ContributionOf(*task, AnswersDisclosedOnTime(tx, task_name)));
   StoredEntry stored = LoadOrNewEntry(tx, task->item().item());
   DeriveAndSave(tx, stored, options_, calendar_);
   return absl::OkStatus();
