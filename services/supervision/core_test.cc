@@ -80,9 +80,7 @@ class SupervisionTest : public ::testing::Test {
     core_ = std::make_unique<SupervisionCore>(*db_, clock_, WorkingDayCalendar::ChinaMainland(),
                                               SupervisionOptions{});
   }
-  void TearDown() override {
-    core_.reset();
-  }
+  void TearDown() override { core_.reset(); }
 
   void Apply(const events::v1::Event& e) {
     ASSERT_TRUE(db_->Write([&](SQLite::Database& tx) {
@@ -610,6 +608,31 @@ TEST_F(SupervisionTest, IncrementalCountersEqualCountsOfFinalSnapshots) {
     Apply(FeedEvent("workflow", task.name(), snapshot, At(2026, 7, 15)));
   }
   EXPECT_EQ(Dump(counters), incremental);
+}
+
+// Each event rewrites only the step deadlines it changed (and drops those no longer derived):
+// after the whole scenario they equal the rows derived afresh from each task's final snapshot.
+TEST_F(SupervisionTest, StepDeadlinesKeptRowByRowEqualThoseDerivedAfresh) {
+  PlayScenario();
+  const std::string steps = "SELECT * FROM step_deadlines ORDER BY task, step, subject";
+  const auto kept = Dump(steps);
+  ASSERT_GT(kept.size(), 20u);
+  std::vector<Task> finals;
+  ASSERT_TRUE(db_->Write([&](SQLite::Database& tx) {
+                   SQLite::Statement q(tx, "SELECT data FROM tasks ORDER BY name");
+                   while (q.executeStep()) {
+                     finals.emplace_back().ParseFromString(q.getColumn(0).getString());
+                   }
+                   tx.exec("DELETE FROM step_deadlines");
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  for (const auto& task : finals) {
+    workflow::v1::TaskClosed snapshot;
+    *snapshot.mutable_task() = task;
+    Apply(FeedEvent("workflow", task.name(), snapshot, At(2026, 7, 15)));
+  }
+  EXPECT_EQ(Dump(steps), kept);
 }
 
 TEST_F(SupervisionTest, UnknownEventTypesAreSkipped) {

@@ -1,6 +1,8 @@
 #include "services/supervision/step_store.h"
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
@@ -26,6 +28,74 @@ std::vector<RuledStep> Steps(SQLite::Statement& q) {
     r.returned_count = q.getColumn(4).getInt();
   }
   return out;
+}
+
+// A step_deadlines row: its key and the rest.
+using StepKey = std::tuple<std::string, int, std::string>;  // task, step, subject
+struct StepRow {
+  std::string item, unit, deadline, done_date;
+  int ruled = 0;
+  int returned_count = 0;
+  bool operator==(const StepRow& o) const {
+    return std::tie(item, unit, deadline, done_date, ruled, returned_count) ==
+           std::tie(o.item, o.unit, o.deadline, o.done_date, o.ruled, o.returned_count);
+  }
+};
+
+std::map<StepKey, StepRow> StoredSteps(SQLite::Database& tx, const std::string& item) {
+  auto q = Prepare(tx,
+                   "SELECT task, step, subject, item, unit, deadline, done_date, ruled, "
+                   "returned_count FROM step_deadlines WHERE item = ?");
+  q->bind(1, item);
+  std::map<StepKey, StepRow> out;
+  while (q->executeStep()) {
+    out[{q->getColumn(0).getString(), q->getColumn(1).getInt(), q->getColumn(2).getString()}] = {
+        q->getColumn(3).getString(), q->getColumn(4).getString(), q->getColumn(5).getString(),
+        q->getColumn(6).getString(), q->getColumn(7).getInt(),    q->getColumn(8).getInt()};
+  }
+  return out;
+}
+
+// Writes the rows that changed and deletes those no longer derived: an event changes one or two
+// steps of an item, and rewriting all of them touched five indexes per row.
+void SaveSteps(SQLite::Database& tx, const std::string& item,
+               const std::map<StepKey, StepRow>& derived) {
+  std::map<StepKey, StepRow> stored = StoredSteps(tx, item);
+  auto upsert = Prepare(tx,
+                        "INSERT INTO step_deadlines (task, step, subject, item, unit, deadline, "
+                        "done_date, ruled, returned_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (task, step, subject) DO UPDATE SET item = excluded.item, "
+                        "unit = excluded.unit, deadline = excluded.deadline, "
+                        "done_date = excluded.done_date, ruled = excluded.ruled, "
+                        "returned_count = excluded.returned_count");
+  for (const auto& [key, row] : derived) {
+    auto it = stored.find(key);
+    if (it != stored.end()) {
+      const bool same = it->second == row;
+      stored.erase(it);
+      if (same) continue;
+    }
+    upsert->reset();
+    upsert->bind(1, std::get<0>(key));
+    upsert->bind(2, std::get<1>(key));
+    upsert->bind(3, std::get<2>(key));
+    upsert->bind(4, row.item);
+    upsert->bind(5, row.unit);
+    upsert->bind(6, row.deadline);
+    upsert->bind(7, row.done_date);
+    upsert->bind(8, row.ruled);
+    upsert->bind(9, row.returned_count);
+    upsert->exec();
+  }
+  auto remove =
+      Prepare(tx, "DELETE FROM step_deadlines WHERE task = ? AND step = ? AND subject = ?");
+  for (const auto& [key, row] : stored) {
+    remove->reset();
+    remove->bind(1, std::get<0>(key));
+    remove->bind(2, std::get<1>(key));
+    remove->bind(3, std::get<2>(key));
+    remove->exec();
+  }
 }
 
 }  // namespace
@@ -77,16 +147,10 @@ std::vector<std::string> AnswersDisclosedOnTime(SQLite::Database& conn, const st
 void DeriveStepDeadlines(SQLite::Database& tx, const std::vector<workflow::v1::Task>& tasks,
                          const StepOptions& options, const WorkingDayCalendar& calendar,
                          v1::LedgerEntry& entry) {
-  auto clear = Prepare(tx, "DELETE FROM step_deadlines WHERE item = ?");
-  clear->bind(1, entry.item().item());
-  clear->exec();
   auto ack = Prepare(tx, "SELECT acknowledged_date FROM acknowledgements WHERE task = ?");
   auto disclosed =
       Prepare(tx, "SELECT answer, disclosed_date, withheld FROM disclosures WHERE task = ?");
-  auto insert = Prepare(tx,
-                        "INSERT INTO step_deadlines (task, step, subject, item, unit, "
-                        "deadline, done_date, ruled, returned_count) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  std::map<StepKey, StepRow> derived;
   std::map<std::string, std::string> disclosed_dates;
   std::set<std::string> withheld;
   for (const auto& task : tasks) {
@@ -110,19 +174,16 @@ void DeriveStepDeadlines(SQLite::Database& tx, const std::vector<workflow::v1::T
       for (const auto& s : steps) *unit.add_steps() = s;
     }
     for (const auto& s : steps) {
-      insert->reset();
-      insert->bind(1, task.name());
-      insert->bind(2, static_cast<int>(s.step()));
-      insert->bind(3, s.subject());
-      insert->bind(4, entry.item().item());
-      insert->bind(5, task.unit());
-      insert->bind(6, s.deadline());
-      insert->bind(7, s.done_date());
-      insert->bind(8, RulesActOn(s.step(), task.state()) ? 1 : 0);
-      insert->bind(9, task.returned_count());
-      insert->exec();
+      derived[{task.name(), static_cast<int>(s.step()), s.subject()}] = {
+          entry.item().item(),
+          task.unit(),
+          s.deadline(),
+          s.done_date(),
+          RulesActOn(s.step(), task.state()) ? 1 : 0,
+          static_cast<int>(task.returned_count())};
     }
   }
+  SaveSteps(tx, entry.item().item(), derived);
   for (auto& a : *entry.mutable_answers()) {
     if (auto it = disclosed_dates.find(a.answer()); it != disclosed_dates.end()) {
       a.set_disclosed_date(it->second);
