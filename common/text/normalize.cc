@@ -41,10 +41,10 @@ bool IsAscii(std::string_view text) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TextNormalizer>> TextNormalizer::Create(
-    const std::string& opencc_config) {
+    const std::string& opencc_config, size_t memo_bytes) {
   try {
     auto converter = std::make_unique<const opencc::SimpleConverter>(opencc_config);
-    return absl::WrapUnique(new TextNormalizer(std::move(converter)));
+    return absl::WrapUnique(new TextNormalizer(std::move(converter), memo_bytes));
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot load OpenCC config \"", opencc_config, "\": ", e.what()));
@@ -54,8 +54,9 @@ absl::StatusOr<std::unique_ptr<TextNormalizer>> TextNormalizer::Create(
   }
 }
 
-TextNormalizer::TextNormalizer(std::unique_ptr<const opencc::SimpleConverter> converter)
-    : converter_(std::move(converter)) {}
+TextNormalizer::TextNormalizer(std::unique_ptr<const opencc::SimpleConverter> converter,
+                               size_t memo_bytes)
+    : converter_(std::move(converter)), memo_limit_(memo_bytes) {}
 
 TextNormalizer::~TextNormalizer() = default;
 
@@ -64,9 +65,28 @@ std::string TextNormalizer::Normalize(std::string_view utf8) const {
   if (IsAscii(folded)) {
     return folded;
   }
+  {
+    absl::MutexLock lock(&memo_mu_);
+    if (auto it = memo_.find(folded); it != memo_.end()) return it->second;
+  }
   // Folding first hands OpenCC only well-formed UTF-8 without NULs (1.1.6 reads past the end of
   // truncated sequences); folding again keeps our guarantees whatever its dictionaries emit.
-  return FoldForSearch(ToSimplified(folded));
+  std::string normalized = FoldForSearch(ToSimplified(folded));
+  const size_t bytes = folded.size() + normalized.size();
+  if (bytes <= memo_limit_ / 16) {  // one long text must not push out everything else
+    absl::MutexLock lock(&memo_mu_);
+    if (memo_bytes_ + bytes > memo_limit_) {
+      memo_.clear();
+      memo_bytes_ = 0;
+    }
+    if (memo_.emplace(std::move(folded), normalized).second) memo_bytes_ += bytes;
+  }
+  return normalized;
+}
+
+size_t TextNormalizer::MemoBytes() const {
+  absl::MutexLock lock(&memo_mu_);
+  return memo_bytes_;
 }
 
 std::string TextNormalizer::ToSimplified(const std::string& folded) const {

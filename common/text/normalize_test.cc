@@ -151,6 +151,31 @@ TEST_F(NormalizeTest, GivesTheSameResultsFromManyThreadsAtOnce) {
   EXPECT_THAT(mismatches, ::testing::Each(0));
 }
 
+// Texts seen before come from the memo, the same as converted afresh; the memo keeps within its
+// bytes however many texts pass through it.
+TEST(TextNormalizerMemoTest, RemembersConvertedTextsWithinItsBytes) {
+  constexpr size_t kMemo = 64 << 10;
+  auto memo = TextNormalizer::Create("t2s.json", kMemo);
+  auto fresh = TextNormalizer::Create();  // sees each distinct text below once
+  ASSERT_TRUE(memo.ok() && fresh.ok());
+  const std::string text = "關於加強老舊小區物業管理的建議，ＡＢＣ";
+  const std::string first = (*memo)->Normalize(text);
+  EXPECT_EQ(first, "关于加强老旧小区物业管理的建议 abc");
+  EXPECT_GT((*memo)->MemoBytes(), 0u);
+  EXPECT_EQ((*memo)->Normalize(text), first);
+  EXPECT_EQ((*memo)->Normalize("plain ascii"), "plain ascii");  // ASCII is never converted
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "農村飲用水安全工程";  // ~2 KB with its result
+  size_t most = 0;
+  for (int i = 0; i < 100; ++i) {  // ~220 KB of distinct texts through a 64 KB memo
+    const std::string distinct = std::to_string(i) + body;
+    ASSERT_EQ((*memo)->Normalize(distinct), (*fresh)->Normalize(distinct)) << i;
+    most = std::max(most, (*memo)->MemoBytes());
+  }
+  EXPECT_LE(most, kMemo);
+  EXPECT_GT(most, kMemo / 2);
+}
+
 TEST(TextNormalizerCreateTest, ReturnsErrorInsteadOfThrowingForMissingConfig) {
   absl::StatusOr<std::unique_ptr<TextNormalizer>> created =
       TextNormalizer::Create("/nonexistent/no_such_config.json");
