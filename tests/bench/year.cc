@@ -184,9 +184,17 @@ std::string InChinese(absl::CivilDay d) {
 
 std::string TodayInChinese() { return InChinese(SystemClock().Today()); }
 
-// The handling deadline (办结时限) of every item, and the two commitments of a B answer.
-absl::CivilDay Deadline() { return SystemClock().Today() + 120; }
-absl::CivilDay FirstCommitmentDue() { return SystemClock().Today() + 90; }
+// The handling deadline (办结时限) of every item, and the two commitments of a B answer: fixed
+// once for the run, so that an answer's text and its commitments name the same dates even when
+// the run passes midnight.
+absl::CivilDay Deadline() {
+  static const absl::CivilDay deadline = SystemClock().Today() + 120;
+  return deadline;
+}
+absl::CivilDay FirstCommitmentDue() {
+  static const absl::CivilDay due = SystemClock().Today() + 90;
+  return due;
+}
 
 // ---------------------------------------------------------------------------------------------
 // One item's life: who does what to it, and what became of it.
